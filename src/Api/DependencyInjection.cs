@@ -1,0 +1,64 @@
+using System.Text.Json.Serialization;
+using CleanSse.Api.ErrorHandling;
+using CleanSse.Application.Common.Behaviours;
+using CleanSse.Application.Orders;
+using CleanSse.Infrastructure.Realtime;
+using CleanSse.Infrastructure.Realtime.Publishing;
+using FluentValidation;
+using Mapster;
+using OpenTelemetry.Metrics;
+using Serilog;
+
+namespace CleanSse.Api;
+
+public static class DependencyInjection
+{
+    /// <summary>The application layer's services: the mediator with its pipeline, validators and mappings.</summary>
+    public static IServiceCollection AddApplicationServices(this IServiceCollection services)
+    {
+        services.AddMediator(options =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.Assemblies = [typeof(OrderDto), typeof(OrderEventsSsePublisher)];
+            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(ValidationBehaviour<,>)];
+        });
+
+        services.AddValidatorsFromAssemblyContaining<OrderDto>(ServiceLifetime.Singleton);
+
+        var mapping = new TypeAdapterConfig();
+        mapping.Scan(typeof(OrderDto).Assembly);
+        mapping.Compile();
+        services.AddSingleton(mapping);
+        return services;
+    }
+
+    /// <summary>HTTP concerns: JSON, problem details, logging, metrics.</summary>
+    public static WebApplicationBuilder AddWebServices(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            // The contract says integers and numbers, not strings that look like them.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+
+        // Binding failures (malformed JSON, wrong content type) become exceptions, answered as problem details.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+
+        services.AddSerilog((provider, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(provider)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(RealtimeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
+
+        return builder;
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace CleanSse.Api.ErrorHandling;
+
+/// <summary>
+/// Refuses request bodies over the API's limit with 413 before anything parses them. A declared length is checked
+/// up front; a chunked body is read into memory up to the limit, so the answer is the same however it is sent.
+/// </summary>
+public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
+{
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        if (request.ContentLength is > MaxBodyBytes)
+        {
+            throw TooLarge();
+        }
+
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = MaxBodyBytes;
+        }
+
+        if (request.ContentLength is null && (HttpMethods.IsPost(request.Method) || HttpMethods.IsPatch(request.Method) || HttpMethods.IsPut(request.Method)))
+        {
+            var buffered = await BufferWithinLimitAsync(request.Body, context.RequestAborted);
+            context.Response.RegisterForDispose(buffered);
+            request.Body = buffered;
+        }
+
+        await next(context);
+    }
+
+    private static async Task<MemoryStream> BufferWithinLimitAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        try
+        {
+            while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > MaxBodyBytes)
+                {
+                    throw TooLarge();
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge();
+        }
+
+        buffer.Position = 0;
+        return buffer;
+    }
+
+    private static BadHttpRequestException TooLarge() =>
+        new($"The request body is larger than {MaxBodyBytes / 1024} KiB.", StatusCodes.Status413PayloadTooLarge);
+}

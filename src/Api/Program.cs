@@ -1,0 +1,36 @@
+using CleanSse.Api;
+using CleanSse.Api.Endpoints;
+using CleanSse.Api.ErrorHandling;
+using CleanSse.Infrastructure;
+using Serilog;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddWebServices();
+builder.Services.AddApplicationServices();
+builder.Services.AddInfrastructure(builder.Configuration);
+
+var app = builder.Build();
+
+await app.Services.MigrateOrdersDatabaseAsync();
+
+app.UseExceptionHandler();
+// Unknown routes (404), wrong methods (405) and wrong content types (415) get problem details too.
+app.UseStatusCodePages();
+app.UseSerilogRequestLogging();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.UseMiddleware<RequestBodyLimitMiddleware>());
+
+var api = app.MapGroup("/api");
+api.MapOrdersEndpoints();
+api.MapEventsEndpoints();
+
+app.MapHealthChecks("/healthz");
+app.MapPrometheusScrapingEndpoint("/metrics");
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the functional tests' host factory.</summary>
+public partial class Program;

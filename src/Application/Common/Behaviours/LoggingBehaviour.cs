@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using Mediator;
+using Microsoft.Extensions.Logging;
+
+namespace CleanSse.Application.Common.Behaviours;
+
+/// <summary>Logs every message by name with its duration, and failures with their exception.</summary>
+public sealed partial class LoggingBehaviour<TMessage, TResponse>(ILogger<LoggingBehaviour<TMessage, TResponse>> logger)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : IMessage
+{
+    public async ValueTask<TResponse> Handle(
+        TMessage message,
+        MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+
+        var name = typeof(TMessage).Name;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var response = await next(message, cancellationToken);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            LogHandled(name, elapsed.TotalMilliseconds);
+            return response;
+        }
+        catch (Exception exception)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var exceptionType = exception.GetType().Name;
+            LogFailed(name, elapsed.TotalMilliseconds, exceptionType);
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Handled {MessageName} in {ElapsedMs:0.0} ms")]
+    private partial void LogHandled(string messageName, double elapsedMs);
+
+    // Expected failures (validation, not found, conflicts) are answered as problem details; the exception type is enough here.
+    [LoggerMessage(Level = LogLevel.Information, Message = "{MessageName} failed after {ElapsedMs:0.0} ms with {ExceptionType}")]
+    private partial void LogFailed(string messageName, double elapsedMs, string exceptionType);
+}

@@ -1,0 +1,17 @@
+using CleanSse.Application.Common.Persistence;
+using Mapster;
+using Mediator;
+
+namespace CleanSse.Application.Orders.Queries.GetOrders;
+
+public sealed class GetOrdersQueryHandler(IOrderRepository orders, TypeAdapterConfig mapping)
+    : IQueryHandler<GetOrdersQuery, OrdersListDto>
+{
+    public async ValueTask<OrdersListDto> Handle(GetOrdersQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+
+        var list = await orders.ListNewestFirstAsync(query.Limit, cancellationToken);
+        return new OrdersListDto(list.Adapt<List<OrderDto>>(mapping));
+    }
+}

@@ -1,0 +1,94 @@
+using CleanSse.Domain.Common;
+
+namespace CleanSse.Domain.Orders;
+
+/// <summary>
+/// The order aggregate. It owns its lines and its status, and it alone decides which status changes are allowed.
+/// </summary>
+public sealed class Order
+{
+    private static readonly Dictionary<OrderStatus, OrderStatus[]> AllowedTransitions = new()
+    {
+        [OrderStatus.New] = [OrderStatus.Paid, OrderStatus.Cancelled],
+        [OrderStatus.Paid] = [OrderStatus.Shipped, OrderStatus.Cancelled],
+        [OrderStatus.Shipped] = [],
+        [OrderStatus.Cancelled] = [],
+    };
+
+    private readonly List<OrderLine> _lines = [];
+
+    // For the persistence layer's materializer only.
+    private Order()
+    {
+        Id = string.Empty;
+        Customer = string.Empty;
+    }
+
+    private Order(string id, string customer, IEnumerable<OrderLine> lines, string? note, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Customer = customer;
+        Note = note;
+        CreatedAt = createdAt;
+        _lines.AddRange(lines);
+        Total = ComputeTotal(_lines);
+        Status = OrderStatus.New;
+    }
+
+    public string Id { get; private set; }
+
+    public string Customer { get; private set; }
+
+    public string? Note { get; private set; }
+
+    public IReadOnlyList<OrderLine> Lines => _lines;
+
+    public decimal Total { get; private set; }
+
+    public OrderStatus Status { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public static Order Create(string id, string customer, IEnumerable<OrderLine> lines, string? note, DateTimeOffset createdAt)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            throw new DomainException("An order needs an id.");
+        }
+
+        if (string.IsNullOrWhiteSpace(customer))
+        {
+            throw new DomainException("An order needs a customer.");
+        }
+
+        var order = new Order(id, customer, lines, note, createdAt.ToUniversalTime());
+        if (order._lines.Count == 0)
+        {
+            throw new DomainException("An order needs at least one line.");
+        }
+
+        return order;
+    }
+
+    /// <summary>Money is decimal end to end; the total is rounded to cents once, on the sum, half away from zero.</summary>
+    public static decimal ComputeTotal(IEnumerable<OrderLine> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var sum = lines.Sum(line => line.Subtotal);
+        return Math.Round(sum, 2, MidpointRounding.AwayFromZero);
+    }
+
+    public bool CanChangeStatusTo(OrderStatus next) => AllowedTransitions[Status].Contains(next);
+
+    public void ChangeStatus(OrderStatus next)
+    {
+        if (!CanChangeStatusTo(next))
+        {
+            throw new InvalidOrderTransitionException(Id, Status, next);
+        }
+
+        Status = next;
+    }
+}

@@ -1,0 +1,9 @@
+namespace CleanSse.Domain.Orders;
+
+public enum OrderStatus
+{
+    New,
+    Paid,
+    Shipped,
+    Cancelled,
+}

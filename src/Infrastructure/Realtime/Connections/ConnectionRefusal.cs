@@ -1,0 +1,12 @@
+namespace CleanSse.Infrastructure.Realtime.Connections;
+
+public enum ConnectionRefusal
+{
+    None,
+
+    /// <summary>The process holds as many streams as it accepts (503).</summary>
+    ServerFull,
+
+    /// <summary>This client address holds as many streams as one address may (429).</summary>
+    TooManyFromAddress,
+}

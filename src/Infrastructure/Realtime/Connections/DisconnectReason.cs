@@ -1,0 +1,9 @@
+namespace CleanSse.Infrastructure.Realtime.Connections;
+
+public enum DisconnectReason
+{
+    None,
+    ClientGone,
+    SlowClient,
+    Shutdown,
+}

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using CleanSse.Infrastructure.Realtime.EventLog;
+using Microsoft.Extensions.Options;
+
+namespace CleanSse.Infrastructure.Realtime.Connections;
+
+/// <summary>
+/// The registry of open event streams. It admits streams within the configured limits, fans each logged event out to
+/// every live stream (the same encoded bytes for all), and closes them all on shutdown.
+/// </summary>
+public sealed class SseConnectionHub
+{
+    private readonly ConcurrentDictionary<long, SseConnection> _connections = new();
+    private readonly ConcurrentDictionary<string, int> _perAddress = new(StringComparer.Ordinal);
+    private readonly Lock _admission = new();
+    private readonly RealtimeOptions _options;
+    private readonly RealtimeMetrics _metrics;
+    private readonly byte[] _heartbeat = Wire.SseFrame.Comment("heartbeat");
+    private long _nextId;
+    private bool _closed;
+
+    public SseConnectionHub(IOptions<RealtimeOptions> options, RealtimeMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _metrics = metrics;
+    }
+
+    public int Count => _connections.Count;
+
+    public IReadOnlyCollection<SseConnection> Connections => [.. _connections.Values];
+
+    /// <summary>Opens a stream for <paramref name="remoteAddress"/> unless a limit or shutdown forbids it.</summary>
+    public ConnectionRefusal TryOpen(string remoteAddress, CancellationToken requestAborted, out SseConnection? connection)
+    {
+        connection = null;
+        lock (_admission)
+        {
+            if (_closed || _connections.Count >= _options.MaxConnections)
+            {
+                _metrics.ConnectionRefused("server-full");
+                return ConnectionRefusal.ServerFull;
+            }
+
+            var fromAddress = _perAddress.GetValueOrDefault(remoteAddress);
+            if (fromAddress >= _options.MaxConnectionsPerAddress)
+            {
+                _metrics.ConnectionRefused("per-address");
+                return ConnectionRefusal.TooManyFromAddress;
+            }
+
+            _perAddress[remoteAddress] = fromAddress + 1;
+            connection = new SseConnection(Interlocked.Increment(ref _nextId), remoteAddress, _options, _metrics, requestAborted);
+            _connections[connection.Id] = connection;
+        }
+
+        _metrics.StreamOpened();
+        return ConnectionRefusal.None;
+    }
+
+    public void Remove(SseConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        lock (_admission)
+        {
+            if (!_connections.TryRemove(connection.Id, out _))
+            {
+                return;
+            }
+
+            var left = _perAddress.GetValueOrDefault(connection.RemoteAddress) - 1;
+            if (left <= 0)
+            {
+                _perAddress.TryRemove(connection.RemoteAddress, out _);
+            }
+            else
+            {
+                _perAddress[connection.RemoteAddress] = left;
+            }
+        }
+
+        _metrics.StreamClosed();
+    }
+
+    /// <summary>Hands one event to every stream. Never waits: a stream that cannot take it is disconnected.</summary>
+    public void Broadcast(LoggedEvent logged)
+    {
+        foreach (var (_, connection) in _connections)
+        {
+            connection.Offer(logged);
+        }
+    }
+
+    /// <summary>Queues a comment on every live stream that has had nothing queued since <paramref name="idleSince"/>.</summary>
+    public int SendHeartbeats(long idleSince)
+    {
+        var sent = 0;
+        foreach (var (_, connection) in _connections)
+        {
+            if (connection.IsLive && connection.LastEnqueuedAt <= idleSince)
+            {
+                connection.TryEnqueue(_heartbeat, isEvent: false);
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
+    /// <summary>Refuses new streams and ends every open one after a last <c>retry:</c> hint.</summary>
+    public void CloseAll()
+    {
+        lock (_admission)
+        {
+            _closed = true;
+        }
+
+        var retry = Wire.SseFrame.Retry(_options.ShutdownRetry);
+        foreach (var (_, connection) in _connections)
+        {
+            connection.Close(retry);
+        }
+    }
+}

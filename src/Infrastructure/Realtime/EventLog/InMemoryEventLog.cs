@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+
+namespace CleanSse.Infrastructure.Realtime.EventLog;
+
+/// <summary>
+/// The event log of a single process: a ring of the newest events, bounded by count and by age. Its ids are
+/// <c>{epoch}-{sequence}</c>, the epoch drawn when the log starts, so an id of a previous process is unknown here.
+/// </summary>
+public sealed class InMemoryEventLog : IEventLog
+{
+    private const int InitialCapacity = 256;
+
+    private readonly Lock _gate = new();
+    private readonly EventLogOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly List<Channel<LoggedEvent>> _subscribers = [];
+
+    private LoggedEvent[] _ring = new LoggedEvent[InitialCapacity];
+    private long _firstSequence = 1;
+    private int _count;
+    private long _headSequence;
+
+    public InMemoryEventLog(IOptions<EventLogOptions> options, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _clock = clock;
+        Epoch = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+    }
+
+    /// <summary>Drawn when the log starts; part of every id it hands out.</summary>
+    public string Epoch { get; }
+
+    public ValueTask<LoggedEvent> AppendAsync(string type, string data, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        LoggedEvent logged;
+        lock (_gate)
+        {
+            var sequence = _headSequence + 1;
+            // Encoding happens inside the lock so that positions and the live feed stay in the same order.
+            logged = new LoggedEvent(new EventPosition(sequence, 0), FormatId(sequence), type, data, now);
+            TrimExpired(now);
+            if (_count == _options.MaxEvents)
+            {
+                RemoveOldest();
+            }
+
+            EnsureCapacity();
+            _ring[Index(sequence)] = logged;
+            _count++;
+            _headSequence = sequence;
+
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Writer.TryWrite(logged);
+            }
+        }
+
+        return ValueTask.FromResult(logged);
+    }
+
+    public ValueTask<(EventPosition Position, string Id)> GetHeadAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult((new EventPosition(_headSequence, 0), FormatId(_headSequence)));
+        }
+    }
+
+    public ValueTask<ResumePoint> ResolveAsync(string lastEventId, CancellationToken cancellationToken)
+    {
+        if (!TryParseSequence(lastEventId, out var sequence))
+        {
+            return ValueTask.FromResult(ResumePoint.Gap);
+        }
+
+        lock (_gate)
+        {
+            TrimExpired(_clock.GetUtcNow());
+            var replayable = sequence <= _headSequence && sequence >= _firstSequence - 1;
+            return ValueTask.FromResult(replayable ? ResumePoint.ReplayAfter(new EventPosition(sequence, 0)) : ResumePoint.Gap);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<LoggedEvent>> ReadAfterAsync(EventPosition after, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        lock (_gate)
+        {
+            TrimExpired(_clock.GetUtcNow());
+            var start = after.Major + 1;
+            if (start < _firstSequence)
+            {
+                throw new HistoryGapException();
+            }
+
+            var available = _headSequence - after.Major;
+            if (available <= 0)
+            {
+                return ValueTask.FromResult<IReadOnlyList<LoggedEvent>>([]);
+            }
+
+            var batch = new LoggedEvent[(int)Math.Min(available, maxCount)];
+            for (var i = 0; i < batch.Length; i++)
+            {
+                batch[i] = _ring[Index(start + i)];
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<LoggedEvent>>(batch);
+        }
+    }
+
+    public async IAsyncEnumerable<LoggedEvent> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Unbounded, but its one reader is the dispatcher, which never waits on a client.
+        var channel = Channel.CreateUnbounded<LoggedEvent>(new UnboundedChannelOptions { SingleReader = true });
+        lock (_gate)
+        {
+            _subscribers.Add(channel);
+        }
+
+        try
+        {
+            await foreach (var logged in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return logged;
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _subscribers.Remove(channel);
+            }
+        }
+    }
+
+    private string FormatId(long sequence) => string.Create(CultureInfo.InvariantCulture, $"{Epoch}-{sequence}");
+
+    private bool TryParseSequence(string id, out long sequence)
+    {
+        sequence = 0;
+        var span = id.AsSpan();
+        return span.Length > Epoch.Length + 1
+            && span.StartsWith(Epoch, StringComparison.Ordinal)
+            && span[Epoch.Length] == '-'
+            && long.TryParse(span[(Epoch.Length + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out sequence);
+    }
+
+    private int Index(long sequence) => (int)(sequence % _ring.Length);
+
+    private void TrimExpired(DateTimeOffset now)
+    {
+        var cutoff = now - _options.MaxAge;
+        while (_count > 0 && _ring[Index(_firstSequence)].Timestamp < cutoff)
+        {
+            RemoveOldest();
+        }
+
+        if (_count == 0)
+        {
+            _firstSequence = _headSequence + 1;
+        }
+    }
+
+    private void RemoveOldest()
+    {
+        _ring[Index(_firstSequence)] = null!;
+        _firstSequence++;
+        _count--;
+    }
+
+    private void EnsureCapacity()
+    {
+        if (_count < _ring.Length)
+        {
+            return;
+        }
+
+        // Grows by doubling up to the retention bound; positions map to slots by modulo, so re-seat every event.
+        var larger = new LoggedEvent[Math.Min(_ring.Length * 2, Math.Max(_options.MaxEvents, _ring.Length + 1))];
+        for (var sequence = _firstSequence; sequence < _firstSequence + _count; sequence++)
+        {
+            larger[sequence % larger.Length] = _ring[Index(sequence)];
+        }
+
+        _ring = larger;
+    }
+}

@@ -1,0 +1,50 @@
+using CleanSse.Infrastructure.Realtime.Connections;
+using CleanSse.Infrastructure.Realtime.EventLog;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CleanSse.Infrastructure.Realtime;
+
+/// <summary>
+/// The one reader of the event log's live feed in this process: it hands every event, in order, to the hub.
+/// </summary>
+public sealed partial class LiveEventDispatcher(IEventLog log, SseConnectionHub hub, ILogger<LiveEventDispatcher> logger)
+    : BackgroundService
+{
+    private IAsyncEnumerable<LoggedEvent>? _feed;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Subscribed before the host accepts requests, so no event appended after start can miss the live feed.
+        _feed = log.SubscribeAsync(CancellationToken.None);
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var feed = _feed ?? log.SubscribeAsync(stoppingToken);
+                _feed = null;
+                await foreach (var logged in feed.WithCancellation(stoppingToken))
+                {
+                    hub.Broadcast(logged);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                LogFeedFailed(exception);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The live event feed failed; resubscribing")]
+    private partial void LogFeedFailed(Exception exception);
+}

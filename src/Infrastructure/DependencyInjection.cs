@@ -1,8 +1,12 @@
+using CleanSse.Application.Common.Messaging;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Infrastructure.Persistence;
+using CleanSse.Infrastructure.Persistence.Outbox;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
+using CleanSse.Infrastructure.Realtime.Publishing;
+using CleanSse.Infrastructure.Realtime.Redis;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,10 +31,32 @@ public static class DependencyInjection
 
     private static void AddPersistence(this IServiceCollection services, IConfiguration configuration)
     {
-        var connectionString = configuration.GetConnectionString(OrdersConnectionStringName) ?? DefaultOrdersConnectionString;
-        services.AddDbContext<OrdersDbContext>(options => options.UseSqlite(connectionString));
+        var provider = configuration["Database:Provider"] ?? "Sqlite";
+        var connectionString = configuration.GetConnectionString(OrdersConnectionStringName);
+        if (string.Equals(provider, "Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException("Database:Provider is Postgres, so ConnectionStrings:Orders must name the PostgreSQL database.");
+            }
+
+            services.AddDbContext<OrdersDbContext, PostgresOrdersDbContext>(options => options.UseNpgsql(connectionString));
+        }
+        else if (string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddDbContext<OrdersDbContext>(options => options.UseSqlite(connectionString ?? DefaultOrdersConnectionString));
+        }
+        else
+        {
+            throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; use Sqlite or Postgres.");
+        }
+
         services.AddScoped<IOrderRepository, OrderRepository>();
         services.AddScoped<IUnitOfWork, UnitOfWork>();
+        services.AddScoped<IEventOutbox, EfEventOutbox>();
+        services.AddScoped<OutboxStore>();
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
+        services.AddHostedService<OutboxDispatcher>();
         services.AddHealthChecks().AddDbContextCheck<OrdersDbContext>("orders-database");
     }
 
@@ -49,7 +75,25 @@ public static class DependencyInjection
 
         services.AddMetrics();
         services.AddSingleton<RealtimeMetrics>();
-        services.AddSingleton<IEventLog, InMemoryEventLog>();
+        services.AddSingleton<OrderEventEnvelopeFactory>();
+        var redisConnectionString = configuration.GetConnectionString(RedisOptions.ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(redisConnectionString))
+        {
+            services.AddSingleton<IEventLog, InMemoryEventLog>();
+        }
+        else
+        {
+            var redis = new RedisOptions
+            {
+                ConnectionString = redisConnectionString,
+                KeyPrefix = configuration["Realtime:KeyPrefix"] is { Length: > 0 } prefix ? prefix : new RedisOptions().KeyPrefix,
+            };
+            services.AddSingleton(redis);
+            services.AddSingleton<RedisConnections>();
+            services.AddSingleton<IEventLog, RedisStreamEventLog>();
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
+        }
+
         services.AddSingleton<SseConnectionHub>();
         services.AddSingleton<EventStreamSession>();
         services.AddHostedService<LiveEventDispatcher>();
@@ -57,11 +101,26 @@ public static class DependencyInjection
         services.AddHostedService<StreamShutdownService>();
     }
 
-    /// <summary>Applies pending migrations; the service owns its schema.</summary>
+    /// <summary>
+    /// Applies pending migrations; the service owns its schema. Instances starting together may race to create the
+    /// database (EF Core locks the migrations themselves, not the creation), so a failed attempt is retried.
+    /// </summary>
     public static async Task MigrateOrdersDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
+        const int attempts = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+                await db.Database.MigrateAsync(cancellationToken);
+                return;
+            }
+            catch (System.Data.Common.DbException) when (attempt < attempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
+            }
+        }
     }
 }

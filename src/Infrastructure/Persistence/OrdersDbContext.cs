@@ -1,11 +1,28 @@
 using CleanSse.Domain.Orders;
+using CleanSse.Infrastructure.Persistence.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanSse.Infrastructure.Persistence;
 
-public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) : DbContext(options)
+/// <summary>
+/// The orders store. SQLite uses this type; PostgreSQL uses <see cref="PostgresOrdersDbContext"/>, which differs only
+/// in type, so that each provider keeps its own migrations.
+/// </summary>
+public class OrdersDbContext : DbContext
 {
+    public OrdersDbContext(DbContextOptions<OrdersDbContext> options)
+        : base(options)
+    {
+    }
+
+    protected OrdersDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -37,6 +37,13 @@ public sealed partial class LiveEventDispatcher(IEventLog log, SseConnectionHub 
             {
                 return;
             }
+            catch (HistoryGapException)
+            {
+                // Live events were lost to this process (its reader fell behind the retained history). Its streams
+                // cannot be made whole in place: end them, and each resumes or resets from its own Last-Event-ID.
+                LogFeedGap(hub.Count);
+                hub.DisconnectAll();
+            }
             catch (Exception exception)
             {
                 LogFeedFailed(exception);
@@ -44,6 +51,9 @@ public sealed partial class LiveEventDispatcher(IEventLog log, SseConnectionHub 
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The live event feed skipped trimmed events; ending {Count} streams so they resume")]
+    private partial void LogFeedGap(int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The live event feed failed; resubscribing")]
     private partial void LogFeedFailed(Exception exception);

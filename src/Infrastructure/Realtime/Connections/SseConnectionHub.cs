@@ -115,6 +115,12 @@ public sealed class SseConnectionHub
             _closed = true;
         }
 
+        DisconnectAll();
+    }
+
+    /// <summary>Ends every open stream after a <c>retry:</c> hint; its client reconnects and resumes from its last id.</summary>
+    public void DisconnectAll()
+    {
         var retry = Wire.SseFrame.Retry(_options.ShutdownRetry);
         foreach (var (_, connection) in _connections)
         {

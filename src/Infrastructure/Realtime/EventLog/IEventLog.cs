@@ -8,7 +8,14 @@ namespace CleanSse.Infrastructure.Realtime.EventLog;
 public interface IEventLog
 {
     /// <summary>Appends an event and returns it with its id and position.</summary>
-    ValueTask<LoggedEvent> AppendAsync(string type, string data, CancellationToken cancellationToken);
+    /// <param name="type">The SSE event type.</param>
+    /// <param name="data">The event's data, already serialized.</param>
+    /// <param name="deduplicationKey">
+    /// The event's own key. Delivery to the log is at least once (the outbox may retry an append whose answer was
+    /// lost), so an append whose key is already in the retained history returns the event logged the first time.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the append.</param>
+    ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, CancellationToken cancellationToken);
 
     /// <summary>The position of the newest event, or of the log's origin when it is empty.</summary>
     ValueTask<(EventPosition Position, string Id)> GetHeadAsync(CancellationToken cancellationToken);

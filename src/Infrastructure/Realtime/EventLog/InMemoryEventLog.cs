@@ -18,6 +18,7 @@ public sealed class InMemoryEventLog : IEventLog
     private readonly EventLogOptions _options;
     private readonly TimeProvider _clock;
     private readonly List<Channel<LoggedEvent>> _subscribers = [];
+    private readonly Dictionary<string, LoggedEvent> _byKey = new(StringComparer.Ordinal);
 
     private LoggedEvent[] _ring = new LoggedEvent[InitialCapacity];
     private long _firstSequence = 1;
@@ -35,16 +36,26 @@ public sealed class InMemoryEventLog : IEventLog
     /// <summary>Drawn when the log starts; part of every id it hands out.</summary>
     public string Epoch { get; }
 
-    public ValueTask<LoggedEvent> AppendAsync(string type, string data, CancellationToken cancellationToken)
+    public ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, CancellationToken cancellationToken)
     {
         var now = _clock.GetUtcNow();
         LoggedEvent logged;
         lock (_gate)
         {
+            TrimExpired(now);
+            if (deduplicationKey is not null && _byKey.TryGetValue(deduplicationKey, out var earlier))
+            {
+                return ValueTask.FromResult(earlier);
+            }
+
             var sequence = _headSequence + 1;
             // Encoding happens inside the lock so that positions and the live feed stay in the same order.
-            logged = new LoggedEvent(new EventPosition(sequence, 0), FormatId(sequence), type, data, now);
-            TrimExpired(now);
+            logged = new LoggedEvent(new EventPosition(sequence, 0), FormatId(sequence), type, data, now, deduplicationKey);
+            if (deduplicationKey is not null)
+            {
+                _byKey[deduplicationKey] = logged;
+            }
+
             if (_count == _options.MaxEvents)
             {
                 RemoveOldest();
@@ -170,6 +181,12 @@ public sealed class InMemoryEventLog : IEventLog
 
     private void RemoveOldest()
     {
+        var oldest = _ring[Index(_firstSequence)];
+        if (oldest.DeduplicationKey is not null)
+        {
+            _byKey.Remove(oldest.DeduplicationKey);
+        }
+
         _ring[Index(_firstSequence)] = null!;
         _firstSequence++;
         _count--;

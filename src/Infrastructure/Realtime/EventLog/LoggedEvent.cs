@@ -7,8 +7,9 @@ namespace CleanSse.Infrastructure.Realtime.EventLog;
 /// </summary>
 public sealed class LoggedEvent
 {
-    public LoggedEvent(EventPosition position, string id, string type, string data, DateTimeOffset timestamp)
+    public LoggedEvent(EventPosition position, string id, string type, string data, DateTimeOffset timestamp, string? deduplicationKey = null)
     {
+        DeduplicationKey = deduplicationKey;
         Position = position;
         Id = id;
         Type = type;
@@ -26,6 +27,8 @@ public sealed class LoggedEvent
     public string Data { get; }
 
     public DateTimeOffset Timestamp { get; }
+
+    public string? DeduplicationKey { get; }
 
     public ReadOnlyMemory<byte> Frame { get; }
 }

@@ -1,60 +1,50 @@
-using System.Text.Json;
-using CleanSse.Application.Orders;
 using CleanSse.Application.Orders.Notifications;
+using CleanSse.Infrastructure.Persistence.Outbox;
 using CleanSse.Infrastructure.Realtime.EventLog;
 using Mediator;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CleanSse.Infrastructure.Realtime.Publishing;
 
 /// <summary>
-/// Turns order notifications into stream events: the order is serialized once, with the API's own JSON settings, and
-/// appended to the event log, whose live feed carries it to every stream. It never waits on a client.
+/// Publishes committed order changes to the stream: the event (serialized once) is appended to the event log, whose
+/// live feed carries the same bytes to every stream, and its outbox entry is marked done. It never waits on a client,
+/// and a failure here never fails the request: the outbox dispatcher appends what this could not.
 /// </summary>
 public sealed partial class OrderEventsSsePublisher(
     IEventLog log,
+    OutboxStore outbox,
+    OrderEventEnvelopeFactory envelopes,
     RealtimeMetrics metrics,
-    IOptions<JsonOptions> json,
     ILogger<OrderEventsSsePublisher> logger)
     : INotificationHandler<OrderCreated>, INotificationHandler<OrderStatusChanged>
 {
-    public const string NewOrderEventType = "new-order";
-    public const string OrderUpdatedEventType = "order-updated";
+    public ValueTask Handle(OrderCreated notification, CancellationToken cancellationToken) =>
+        PublishAsync(notification, cancellationToken);
 
-    public ValueTask Handle(OrderCreated notification, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(notification);
-        return PublishAsync(NewOrderEventType, notification.Order, cancellationToken);
-    }
+    public ValueTask Handle(OrderStatusChanged notification, CancellationToken cancellationToken) =>
+        PublishAsync(notification, cancellationToken);
 
-    public ValueTask Handle(OrderStatusChanged notification, CancellationToken cancellationToken)
+    private async ValueTask PublishAsync(INotification notification, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(notification);
-        return PublishAsync(OrderUpdatedEventType, notification.Order, cancellationToken);
-    }
-
-    private async ValueTask PublishAsync(string type, OrderDto order, CancellationToken cancellationToken)
-    {
+        var envelope = envelopes.Create(notification);
         try
         {
-            var data = JsonSerializer.Serialize(order, json.Value.SerializerOptions);
-            var logged = await log.AppendAsync(type, data, cancellationToken);
+            var logged = await log.AppendAsync(envelope.Type, envelope.Data, envelope.Key, cancellationToken);
             metrics.EventPublished();
-            LogPublished(type, order.Id, logged.Id);
+            LogPublished(envelope.Type, envelope.Key, logged.Id);
+            await outbox.MarkDispatchedAsync(envelope.Key, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // The order is committed; a realtime failure must not turn its response into an error.
             metrics.PublishFailed();
-            LogPublishFailed(exception, type, order.Id);
+            LogPublishFailed(exception, envelope.Type, envelope.Key);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Published {EventType} for order {OrderId} as event {EventId}")]
-    private partial void LogPublished(string eventType, string orderId, string eventId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Published {EventType} {Key} as event {EventId}")]
+    private partial void LogPublished(string eventType, string key, string eventId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not publish {EventType} for order {OrderId}")]
-    private partial void LogPublishFailed(Exception exception, string eventType, string orderId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {EventType} {Key} now; the outbox will")]
+    private partial void LogPublishFailed(Exception exception, string eventType, string key);
 }

@@ -1,4 +1,5 @@
 using CleanSse.Application.Common.Exceptions;
+using CleanSse.Application.Common.Messaging;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Application.Orders.Notifications;
 using Mapster;
@@ -9,6 +10,7 @@ namespace CleanSse.Application.Orders.Commands.ChangeOrderStatus;
 public sealed class ChangeOrderStatusCommandHandler(
     IOrderRepository orders,
     IUnitOfWork unitOfWork,
+    IEventOutbox outbox,
     IPublisher publisher,
     TypeAdapterConfig mapping) : ICommandHandler<ChangeOrderStatusCommand, OrderDto>
 {
@@ -27,10 +29,11 @@ public sealed class ChangeOrderStatusCommandHandler(
 
         var previous = OrderStatusNames.ToName(order.Status);
         order.ChangeStatus(next);
+        var changed = new OrderStatusChanged(order.Adapt<OrderDto>(mapping), previous);
+        outbox.Stage(changed);
         await unitOfWork.SaveChangesAsync(cancellationToken);
 
-        var dto = order.Adapt<OrderDto>(mapping);
-        await publisher.Publish(new OrderStatusChanged(dto, previous), CancellationToken.None);
-        return dto;
+        await publisher.Publish(changed, CancellationToken.None);
+        return changed.Order;
     }
 }

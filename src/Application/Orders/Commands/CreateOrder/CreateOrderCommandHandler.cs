@@ -1,3 +1,4 @@
+using CleanSse.Application.Common.Messaging;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Application.Orders.Notifications;
 using CleanSse.Domain.Orders;
@@ -9,6 +10,7 @@ namespace CleanSse.Application.Orders.Commands.CreateOrder;
 public sealed class CreateOrderCommandHandler(
     IOrderRepository orders,
     IUnitOfWork unitOfWork,
+    IEventOutbox outbox,
     IPublisher publisher,
     TypeAdapterConfig mapping,
     TimeProvider clock) : ICommandHandler<CreateOrderCommand, OrderDto>
@@ -25,13 +27,15 @@ public sealed class CreateOrderCommandHandler(
             note: command.Note,
             createdAt: now);
 
+        var dto = order.Adapt<OrderDto>(mapping);
+        var created = new OrderCreated(dto);
+
         orders.Add(order);
+        outbox.Stage(created);
         await unitOfWork.SaveChangesAsync(cancellationToken);
 
-        var dto = order.Adapt<OrderDto>(mapping);
-
-        // Once the order is committed, its event must go out even if the caller has gone away.
-        await publisher.Publish(new OrderCreated(dto), CancellationToken.None);
+        // Published only after the commit, and even if the caller has gone away; the outbox covers a crash before this.
+        await publisher.Publish(created, CancellationToken.None);
         return dto;
     }
 }

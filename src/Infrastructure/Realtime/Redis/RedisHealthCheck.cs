@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CleanSse.Infrastructure.Realtime.Redis;
+
+/// <summary>Unhealthy while Redis does not answer: streams cannot be fed, though orders are still taken.</summary>
+internal sealed class RedisHealthCheck(RedisConnections connections) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var db = await connections.CommandsAsync();
+            var latency = await db.PingAsync();
+            return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
+        }
+        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("Redis does not answer; events wait in the outbox.", exception);
+        }
+    }
+}

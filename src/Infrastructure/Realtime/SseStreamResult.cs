@@ -25,7 +25,18 @@ public sealed class SseStreamResult(SseConnection connection, string? lastEventI
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
         var session = httpContext.RequestServices.GetRequiredService<EventStreamSession>();
-        await response.StartAsync(connection.Aborted);
+        try
+        {
+            await response.StartAsync(connection.Aborted);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException)
+        {
+            // The client left before the stream began; the session never ran, so release its place here.
+            httpContext.RequestServices.GetRequiredService<SseConnectionHub>().Remove(connection);
+            connection.Dispose();
+            return;
+        }
+
         await session.RunAsync(connection, lastEventId, response.BodyWriter);
 
         if (connection.DisconnectReason == DisconnectReason.SlowClient)

@@ -19,11 +19,12 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
 
         if (_validators.Length > 0)
         {
-            var context = new ValidationContext<TMessage>(message);
             var failures = new List<FluentValidation.Results.ValidationFailure>();
             foreach (var validator in _validators)
             {
-                var result = await validator.ValidateAsync(context, cancellationToken);
+                // One context per validator: a context collects failures, so a shared one would report earlier
+                // validators' failures again in every later validator's result.
+                var result = await validator.ValidateAsync(new ValidationContext<TMessage>(message), cancellationToken);
                 failures.AddRange(result.Errors);
             }
 

@@ -7,10 +7,12 @@ public sealed class ChangeOrderStatusCommandValidator : AbstractValidator<Change
     public ChangeOrderStatusCommandValidator()
     {
         RuleFor(command => command.Id).NotEmpty();
+
+        // Stop at the first failure: a missing status is reported as required, not also as an unknown name.
         RuleFor(command => command.Status)
+            .Cascade(CascadeMode.Stop)
             .NotEmpty().WithMessage("'status' is required.")
             .Must(status => OrderStatusNames.TryParse(status, out _))
-            .When(command => !string.IsNullOrEmpty(command.Status))
             .WithMessage($"'status' must be one of: {string.Join(", ", OrderStatusNames.All)}.");
     }
 }

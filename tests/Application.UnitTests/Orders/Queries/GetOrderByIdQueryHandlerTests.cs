@@ -1,0 +1,56 @@
+using CleanSse.Application.Common.Exceptions;
+using CleanSse.Application.Common.Persistence;
+using CleanSse.Application.Orders.Queries.GetOrderById;
+using CleanSse.Application.UnitTests.TestSupport;
+using CleanSse.Domain.Orders;
+using NSubstitute;
+
+namespace CleanSse.Application.UnitTests.Orders.Queries;
+
+public sealed class GetOrderByIdQueryHandlerTests
+{
+    private readonly IOrderRepository _orders = Substitute.For<IOrderRepository>();
+    private readonly GetOrderByIdQueryHandler _handler;
+
+    public GetOrderByIdQueryHandlerTests()
+    {
+        _handler = new GetOrderByIdQueryHandler(_orders, Mapping.Config);
+    }
+
+    [Fact]
+    public async Task A_stored_order_is_returned_as_its_dto()
+    {
+        var order = SampleOrders.Create(id: "o-7", customer: "Grace", status: OrderStatus.Paid);
+        _orders.FindAsync("o-7", Arg.Any<CancellationToken>()).Returns(order);
+
+        var result = await _handler.Handle(new GetOrderByIdQuery("o-7"), TestContext.Current.CancellationToken);
+
+        result.Id.ShouldBe("o-7");
+        result.Customer.ShouldBe("Grace");
+        result.Status.ShouldBe("paid");
+        result.Total.ShouldBe(order.Total);
+        result.Items.Count.ShouldBe(order.Lines.Count);
+    }
+
+    [Fact]
+    public async Task An_unknown_id_is_not_found()
+    {
+        _orders.FindAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns((Order?)null);
+
+        var exception = await Should.ThrowAsync<NotFoundException>(
+            () => _handler.Handle(new GetOrderByIdQuery("nope"), TestContext.Current.CancellationToken).AsTask());
+
+        exception.Message.ShouldContain("nope");
+    }
+
+    [Fact]
+    public async Task The_caller_s_cancellation_token_reaches_the_repository()
+    {
+        using var request = new CancellationTokenSource();
+        _orders.FindAsync("o-7", request.Token).Returns(SampleOrders.Create(id: "o-7"));
+
+        var result = await _handler.Handle(new GetOrderByIdQuery("o-7"), request.Token);
+
+        result.Id.ShouldBe("o-7");
+    }
+}

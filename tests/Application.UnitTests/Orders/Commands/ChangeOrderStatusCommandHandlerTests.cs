@@ -1,4 +1,5 @@
 using CleanSse.Application.Common.Exceptions;
+using CleanSse.Application.Common.Messaging;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Application.Orders.Commands.ChangeOrderStatus;
 using CleanSse.Application.Orders.Notifications;
@@ -16,12 +17,13 @@ public sealed class ChangeOrderStatusCommandHandlerTests
 
     private readonly IOrderRepository _orders = Substitute.For<IOrderRepository>();
     private readonly IUnitOfWork _unitOfWork = Substitute.For<IUnitOfWork>();
+    private readonly IEventOutbox _outbox = Substitute.For<IEventOutbox>();
     private readonly IPublisher _publisher = Substitute.For<IPublisher>();
     private readonly ChangeOrderStatusCommandHandler _handler;
 
     public ChangeOrderStatusCommandHandlerTests()
     {
-        _handler = new ChangeOrderStatusCommandHandler(_orders, _unitOfWork, _publisher, Mapping.Config);
+        _handler = new ChangeOrderStatusCommandHandler(_orders, _unitOfWork, _outbox, _publisher, Mapping.Config);
     }
 
     public static TheoryData<OrderStatus, string, string> AllowedChanges => new()
@@ -66,6 +68,7 @@ public sealed class ChangeOrderStatusCommandHandlerTests
 #pragma warning disable CA2012
         Received.InOrder(() =>
         {
+            _outbox.Stage(Arg.Any<OrderStatusChanged>());
             _unitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
             _publisher.Publish(Arg.Any<OrderStatusChanged>(), Arg.Any<CancellationToken>());
         });

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CleanSse.Application.Common.Exceptions;
+using CleanSse.Application.Common.Messaging;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Application.Orders;
 using CleanSse.Application.Orders.Commands.CreateOrder;
@@ -20,13 +21,14 @@ public sealed class CreateOrderCommandHandlerTests
 
     private readonly IOrderRepository _orders = Substitute.For<IOrderRepository>();
     private readonly IUnitOfWork _unitOfWork = Substitute.For<IUnitOfWork>();
+    private readonly IEventOutbox _outbox = Substitute.For<IEventOutbox>();
     private readonly IPublisher _publisher = Substitute.For<IPublisher>();
     private readonly FakeTimeProvider _clock = new(Now);
     private readonly CreateOrderCommandHandler _handler;
 
     public CreateOrderCommandHandlerTests()
     {
-        _handler = new CreateOrderCommandHandler(_orders, _unitOfWork, _publisher, Mapping.Config, _clock);
+        _handler = new CreateOrderCommandHandler(_orders, _unitOfWork, _outbox, _publisher, Mapping.Config, _clock);
     }
 
     private static CreateOrderCommand Command => new(
@@ -44,6 +46,7 @@ public sealed class CreateOrderCommandHandlerTests
         Received.InOrder(() =>
         {
             _orders.Add(Arg.Any<Order>());
+            _outbox.Stage(Arg.Any<OrderCreated>());
             _unitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
             _publisher.Publish(Arg.Any<OrderCreated>(), Arg.Any<CancellationToken>());
         });
@@ -65,6 +68,18 @@ public sealed class CreateOrderCommandHandlerTests
         published.Order.Customer.ShouldBe(added.Customer);
         published.Order.Total.ShouldBe(added.Total);
         published.Order.Status.ShouldBe("new");
+    }
+
+    [Fact]
+    public async Task The_notification_stored_with_the_order_is_the_one_published()
+    {
+        INotification? staged = null;
+        _outbox.Stage(Arg.Do<INotification>(notification => staged = notification));
+
+        await _handler.Handle(Command, TestContext.Current.CancellationToken);
+
+        staged.ShouldBeOfType<OrderCreated>();
+        PublishedNotifications().ShouldHaveSingleItem().ShouldBeSameAs(staged);
     }
 
     [Fact]

@@ -65,11 +65,13 @@ public sealed class SseClient : IDisposable
 
     /// <summary>
     /// A handler fit for event streams: it sends <see cref="LastEventIdHeader"/> as UTF-8 (the default handler
-    /// accepts only ASCII in request headers) and follows redirects.
+    /// accepts only ASCII in request headers), follows redirects, and closes a stream that is left at once rather
+    /// than reading on for a while to keep its connection (a stream has no end to read to).
     /// </summary>
     public static SocketsHttpHandler CreateHandler() => new()
     {
         AllowAutoRedirect = true,
+        MaxResponseDrainSize = 0,
         RequestHeaderEncodingSelector = static (name, _) =>
             string.Equals(name, LastEventIdHeader, StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : null,
     };

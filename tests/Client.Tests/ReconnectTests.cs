@@ -27,7 +27,10 @@ public sealed class ReconnectTests
 
         events.Select(e => (e.Data, e.LastEventId)).ShouldBe([("a", "1"), ("b", "2"), ("c", "2"), ("d", "3")]);
         (await server.NextRequestAsync()).Header("Last-Event-ID").ShouldBeNull();
-        (await server.NextRequestAsync()).Header("Last-Event-ID").ShouldBe("2");
+        var reconnect = await server.NextRequestAsync();
+        reconnect.Header("Last-Event-ID").ShouldBe("2");
+        reconnect.Header("Accept").ShouldBe("text/event-stream");
+        reconnect.Header("Cache-Control").ShouldBe("no-cache");
     }
 
     [Fact]

@@ -370,15 +370,31 @@ public sealed class ReconnectTests
                 await Task.Delay(Timeout.Infinite, context.RequestAborted);
             }
         });
+
+        // The idle timer runs on a fake clock that only moves once the first event is in, so a slow first response
+        // can never be taken for silence.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         var reconnects = new ConcurrentQueue<SseReconnecting>();
         using var client = Streams.Reconnecting(server, new SseClientOptions
         {
-            IdleTimeout = TimeSpan.FromMilliseconds(200),
+            IdleTimeout = TimeSpan.FromSeconds(5),
+            TimeProvider = clock,
             OnReconnecting = reconnects.Enqueue,
         });
+        var events = new List<SseEvent>();
+        Task? silence = null;
 
-        var events = await Streams.CollectAsync(client, count: 2);
+        await foreach (var sseEvent in client.ReadEventsAsync(TestContext.Current.CancellationToken).WithDeadline())
+        {
+            events.Add(sseEvent);
+            silence ??= Task.Run(() => AdvanceUntilAsync(clock, () => server.RequestCount > 1, TimeSpan.FromSeconds(1)), TestContext.Current.CancellationToken);
+            if (events.Count == 2)
+            {
+                break;
+            }
+        }
 
+        await silence!.WithDeadline();
         events.Select(e => e.Data).ShouldBe(["1", "2"]);
         await server.NextRequestAsync();
         (await server.NextRequestAsync()).Header("Last-Event-ID").ShouldBe("1");

@@ -307,6 +307,18 @@ public sealed class InMemoryEventLogTests
     }
 
     [Fact]
+    public async Task A_subscription_receives_events_appended_between_subscribing_and_reading()
+    {
+        // The dispatcher subscribes when the host starts and reads later; nothing appended in between may be lost.
+        var log = CreateLog();
+        var feed = log.SubscribeAsync(Token);
+
+        var appended = await AppendAsync(log, 2);
+
+        (await StartReading(feed, count: 2)).ShouldBe(appended);
+    }
+
+    [Fact]
     public async Task Concurrent_appends_get_contiguous_positions_and_reach_subscribers_in_position_order()
     {
         var log = CreateLog(maxEvents: 100_000);

@@ -172,6 +172,26 @@ public sealed class EventStreamSessionTests
         hub.Count.ShouldBe(0);
     }
 
+    [Fact]
+    public async Task A_client_that_goes_away_during_its_replay_ends_the_session()
+    {
+        var options = new RealtimeOptions { ReplayBatchSize = 8, MaxQueuedEvents = 8 };
+        var log = CreateLog();
+        var hub = CreateHub(options);
+        await AppendAsync(log, 200);
+
+        var connection = Open(hub);
+        var client = StreamClient.Stalled(pauseAtBytes: 512);
+        var run = CreateSession(log, hub, options).RunAsync(connection, $"{log.Epoch}-0", client.Output);
+        await WaitUntilAsync(() => connection.QueuedEvents == options.MaxQueuedEvents, "the replay to wait for room");
+
+        client.Leave();
+
+        await Within(run, "the session to end once its client is gone");
+        connection.DisconnectReason.ShouldBe(DisconnectReason.ClientGone);
+        hub.Count.ShouldBe(0);
+    }
+
     private static async Task<List<LoggedEvent>> AppendAsync(InMemoryEventLog log, int count)
     {
         var appended = new List<LoggedEvent>();

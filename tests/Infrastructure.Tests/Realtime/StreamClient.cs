@@ -79,7 +79,18 @@ internal sealed class StreamClient
     }
 
     /// <summary>Leaves: the server's next flush reports the stream as completed.</summary>
-    public void Leave() => _pipe.Reader.Complete();
+    public void Leave()
+    {
+        if (_reading is null)
+        {
+            _pipe.Reader.Complete();
+        }
+        else
+        {
+            // The reading loop owns the reader: it sees the cancelled read, stops and completes it.
+            _pipe.Reader.CancelPendingRead();
+        }
+    }
 
     private async Task ReadAsync()
     {

@@ -222,4 +222,22 @@ public sealed class SseConnectionTests
         connection.DisconnectReason.ShouldBe(DisconnectReason.ClientGone);
         connection.Aborted.IsCancellationRequested.ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task A_client_that_stops_reading_the_stream_ends_the_connection_as_ClientGone()
+    {
+        using var connection = Open(CreateHub(new RealtimeOptions()));
+        var client = StreamClient.ReadingFromStart();
+        var pump = connection.PumpAsync(client.Output);
+        connection.GoLive();
+        connection.Offer(Event(1));
+        await WaitUntilAsync(() => client.Events.Count == 1, "the first event");
+
+        client.Leave();
+        connection.Offer(Event(2));
+
+        await Within(pump, "the pump to end once the stream is completed");
+        connection.DisconnectReason.ShouldBe(DisconnectReason.ClientGone);
+        connection.Aborted.IsCancellationRequested.ShouldBeTrue();
+    }
 }

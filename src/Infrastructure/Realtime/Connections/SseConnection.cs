@@ -211,10 +211,11 @@ public sealed class SseConnection : IDisposable
         {
             // The client went away or was disconnected; the reason is already recorded.
         }
-
-        if (token.IsCancellationRequested)
+        finally
         {
-            Interlocked.CompareExchange(ref _disconnectReason, (int)DisconnectReason.ClientGone, (int)DisconnectReason.None);
+            // However the writing ended (the request aborted, the transport completed, or an error), nothing more will be
+            // written: record that the client is gone unless a reason already is, and let a replay waiting for room stop.
+            Disconnect(DisconnectReason.ClientGone);
         }
     }
 

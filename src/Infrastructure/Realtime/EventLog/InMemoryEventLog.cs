@@ -126,15 +126,23 @@ public sealed class InMemoryEventLog : IEventLog
         }
     }
 
-    public async IAsyncEnumerable<LoggedEvent> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<LoggedEvent> SubscribeAsync(CancellationToken cancellationToken)
     {
-        // Unbounded, but its one reader is the dispatcher, which never waits on a client.
+        // Unbounded, but its one reader is the dispatcher, which never waits on a client. Registered here rather than
+        // when the reader first asks for an event, so nothing appended in between is lost.
         var channel = Channel.CreateUnbounded<LoggedEvent>(new UnboundedChannelOptions { SingleReader = true });
         lock (_gate)
         {
             _subscribers.Add(channel);
         }
 
+        return ReadFeedAsync(channel, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<LoggedEvent> ReadFeedAsync(
+        Channel<LoggedEvent> channel,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         try
         {
             await foreach (var logged in channel.Reader.ReadAllAsync(cancellationToken))

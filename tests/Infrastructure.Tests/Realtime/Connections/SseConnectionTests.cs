@@ -1,0 +1,243 @@
+using System.Text;
+using CleanSse.Infrastructure.Realtime;
+using CleanSse.Infrastructure.Realtime.Connections;
+using CleanSse.Infrastructure.Realtime.EventLog;
+using CleanSse.Infrastructure.Realtime.Wire;
+using static CleanSse.Infrastructure.Tests.Realtime.RealtimeTestKit;
+
+namespace CleanSse.Infrastructure.Tests.Realtime.Connections;
+
+public sealed class SseConnectionTests
+{
+    [Fact]
+    public void A_connection_without_a_pump_takes_exactly_MaxQueuedEvents_events_then_is_disconnected_as_slow()
+    {
+        var options = new RealtimeOptions { MaxQueuedEvents = 5, MaxQueuedBytes = 1 << 20 };
+        using var connection = Open(CreateHub(options));
+        connection.GoLive();
+
+        for (var n = 1; n <= 5; n++)
+        {
+            connection.TryEnqueue(Event(n).Frame, isEvent: true).ShouldBeTrue($"event {n}");
+        }
+
+        // Comments do not count as events.
+        connection.TryEnqueue(SseFrame.Comment("heartbeat"), isEvent: false).ShouldBeTrue();
+        connection.DisconnectReason.ShouldBe(DisconnectReason.None);
+
+        connection.TryEnqueue(Event(6).Frame, isEvent: true).ShouldBeFalse();
+        connection.DisconnectReason.ShouldBe(DisconnectReason.SlowClient);
+        connection.Aborted.IsCancellationRequested.ShouldBeTrue();
+        connection.TryEnqueue(Event(7).Frame, isEvent: true).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_connection_without_a_pump_takes_exactly_MaxQueuedBytes_then_is_disconnected_as_slow()
+    {
+        var frame = Event(1, size: 200).Frame;
+        var options = new RealtimeOptions { MaxQueuedEvents = 1000, MaxQueuedBytes = frame.Length * 4 };
+        using var connection = Open(CreateHub(options));
+        connection.GoLive();
+
+        for (var n = 0; n < 4; n++)
+        {
+            connection.TryEnqueue(frame, isEvent: true).ShouldBeTrue();
+        }
+
+        connection.QueuedBytes.ShouldBe(options.MaxQueuedBytes);
+        connection.TryEnqueue(":\n\n"u8.ToArray(), isEvent: false).ShouldBeFalse();
+        connection.DisconnectReason.ShouldBe(DisconnectReason.SlowClient);
+        connection.PeakQueuedBytes.ShouldBe(options.MaxQueuedBytes);
+    }
+
+    [Fact]
+    public async Task The_pump_writes_queued_frames_in_order_and_empties_the_queue()
+    {
+        var options = new RealtimeOptions { MaxBytesPerFlush = 1024 };
+        using var connection = Open(CreateHub(options));
+        var client = StreamClient.ReadingFromStart();
+        var pump = connection.PumpAsync(client.Output);
+        connection.GoLive();
+
+        var sent = Enumerable.Range(1, 200).Select(n => Event(n, size: n % 7 * 40)).ToList();
+        foreach (var logged in sent)
+        {
+            connection.Offer(logged);
+        }
+
+        await WaitUntilAsync(() => client.Events.Count == 200, () => $"200 events, got {client.Events.Count}");
+        client.Bytes.ShouldBe(sent.SelectMany(e => e.Frame.ToArray()));
+        await WaitUntilAsync(() => connection.QueuedBytes == 0 && connection.QueuedEvents == 0, "an empty queue");
+
+        connection.Disconnect(DisconnectReason.ClientGone);
+        await Within(pump, "the pump to end");
+    }
+
+    [Fact]
+    public async Task Live_offers_skip_what_the_catch_up_already_queued()
+    {
+        using var connection = Open(CreateHub(new RealtimeOptions()));
+        var client = StreamClient.ReadingFromStart();
+        var pump = connection.PumpAsync(client.Output);
+
+        // The replay queued 1..3; the dispatcher meanwhile offered 2..5.
+        for (var n = 1; n <= 3; n++)
+        {
+            await connection.EnqueueWhenRoomAsync(Event(n).Frame, Token);
+            connection.MarkQueuedThrough(new EventPosition(n, 0));
+        }
+
+        for (var n = 2; n <= 5; n++)
+        {
+            connection.Offer(Event(n));
+        }
+
+        connection.IsLive.ShouldBeFalse();
+        connection.GoLive();
+        connection.IsLive.ShouldBeTrue();
+        connection.Offer(Event(5));
+        connection.Offer(Event(6));
+        connection.Offer(Event(4));
+
+        await WaitUntilAsync(() => client.Events.Count >= 6, () => $"6 events, got {client.Events.Count}");
+        connection.Disconnect(DisconnectReason.ClientGone);
+        await Within(pump, "the pump to end");
+        client.Events.Select(e => e.LastEventId).ShouldBe(Enumerable.Range(1, 6).Select(n => IdOf(n)));
+    }
+
+    [Fact]
+    public void A_catch_up_that_falls_MaxQueuedEvents_behind_the_live_feed_is_disconnected_as_slow()
+    {
+        using var connection = Open(CreateHub(new RealtimeOptions { MaxQueuedEvents = 3 }));
+
+        for (var n = 1; n <= 3; n++)
+        {
+            connection.Offer(Event(n));
+        }
+
+        connection.DisconnectReason.ShouldBe(DisconnectReason.None);
+        connection.Offer(Event(4));
+        connection.DisconnectReason.ShouldBe(DisconnectReason.SlowClient);
+    }
+
+    [Fact]
+    public async Task A_stalled_live_client_is_disconnected_with_its_queue_within_bounds()
+    {
+        var frameLength = Event(1, size: 300).Frame.Length;
+        var options = new RealtimeOptions { MaxQueuedEvents = 1000, MaxQueuedBytes = 4096, MaxBytesPerFlush = 1024 };
+        using var connection = Open(CreateHub(options));
+        var client = StreamClient.Stalled(pauseAtBytes: 2048);
+        var pump = connection.PumpAsync(client.Output);
+        connection.GoLive();
+
+        for (var n = 1; n <= 200 && connection.DisconnectReason == DisconnectReason.None; n++)
+        {
+            connection.Offer(Event(n, size: 300));
+        }
+
+        connection.DisconnectReason.ShouldBe(DisconnectReason.SlowClient);
+        connection.PeakQueuedBytes.ShouldBeLessThanOrEqualTo(options.MaxQueuedBytes + frameLength);
+        await Within(pump, "the pump of a disconnected client to end");
+    }
+
+    [Fact]
+    public async Task A_replay_to_a_stalled_client_waits_for_room_and_stays_within_bounds()
+    {
+        var frame = Event(1, size: 500).Frame;
+        var options = new RealtimeOptions { MaxQueuedEvents = 1000, MaxQueuedBytes = 4096, MaxBytesPerFlush = 1024 };
+        using var connection = Open(CreateHub(options));
+        var client = StreamClient.Stalled(pauseAtBytes: 1024);
+        var pump = connection.PumpAsync(client.Output);
+
+        var replay = Task.Run(
+            async () =>
+            {
+                for (var n = 0; n < 100; n++)
+                {
+                    await connection.EnqueueWhenRoomAsync(frame, connection.Aborted);
+                }
+            },
+            Token);
+
+        await WaitUntilAsync(() => connection.QueuedBytes + frame.Length > options.MaxQueuedBytes, "the replay to fill the queue");
+        replay.IsCompleted.ShouldBeFalse();
+        connection.DisconnectReason.ShouldBe(DisconnectReason.None);
+
+        client.StartReading();
+        await Within(replay, "the replay to finish once the client reads");
+        await WaitUntilAsync(() => client.Bytes.Length == frame.Length * 100, "every replayed byte");
+        connection.PeakQueuedBytes.ShouldBeLessThanOrEqualTo(options.MaxQueuedBytes + frame.Length);
+        connection.DisconnectReason.ShouldBe(DisconnectReason.None);
+
+        connection.Disconnect(DisconnectReason.ClientGone);
+        await Within(pump, "the pump to end");
+    }
+
+    [Fact]
+    public async Task A_replay_frame_larger_than_the_byte_bound_still_goes_out_alone()
+    {
+        var big = Event(1, size: 10_000).Frame;
+        using var connection = Open(CreateHub(new RealtimeOptions { MaxQueuedBytes = 4096 }));
+
+        await connection.EnqueueWhenRoomAsync(big, Token).AsTask().WaitAsync(Deadline, Token);
+
+        connection.QueuedBytes.ShouldBe(big.Length);
+        connection.PeakQueuedBytes.ShouldBe(big.Length);
+    }
+
+    [Fact]
+    public async Task Close_writes_the_final_frame_after_everything_queued_and_ends_the_pump()
+    {
+        using var connection = Open(CreateHub(new RealtimeOptions()));
+        var client = StreamClient.ReadingFromStart();
+        var pump = connection.PumpAsync(client.Output);
+        connection.GoLive();
+        connection.Offer(Event(1));
+
+        connection.Close(SseFrame.Retry(TimeSpan.FromSeconds(3)));
+
+        await Within(pump, "the pump to end after the final frame");
+        await client.Output.CompleteAsync();
+        await Within(client.Reading, "the client to read to the end");
+        client.Events.Select(e => e.LastEventId).ShouldBe([IdOf(1)]);
+        client.ReconnectionTimeMilliseconds.ShouldBe(3000);
+        Encoding.UTF8.GetString(client.Bytes).ShouldEndWith("retry: 3000\n\n");
+        connection.DisconnectReason.ShouldBe(DisconnectReason.Shutdown);
+        connection.TryEnqueue(Event(2).Frame, isEvent: true).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_client_going_away_ends_the_pump_as_ClientGone()
+    {
+        using var requestAborted = new CancellationTokenSource();
+        using var connection = OpenUntil(CreateHub(new RealtimeOptions()), "192.0.2.1", requestAborted.Token);
+        var client = StreamClient.Stalled(pauseAtBytes: 1024);
+        var pump = connection.PumpAsync(client.Output);
+        connection.GoLive();
+        connection.Offer(Event(1, size: 4000));
+
+        await requestAborted.CancelAsync();
+
+        await Within(pump, "the pump to end");
+        connection.DisconnectReason.ShouldBe(DisconnectReason.ClientGone);
+        connection.Aborted.IsCancellationRequested.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_reading_the_stream_ends_the_connection_as_ClientGone()
+    {
+        using var connection = Open(CreateHub(new RealtimeOptions()));
+        var client = StreamClient.ReadingFromStart();
+        var pump = connection.PumpAsync(client.Output);
+        connection.GoLive();
+        connection.Offer(Event(1));
+        await WaitUntilAsync(() => client.Events.Count == 1, "the first event");
+
+        client.Leave();
+        connection.Offer(Event(2));
+
+        await Within(pump, "the pump to end once the stream is completed");
+        connection.DisconnectReason.ShouldBe(DisconnectReason.ClientGone);
+        connection.Aborted.IsCancellationRequested.ShouldBeTrue();
+    }
+}

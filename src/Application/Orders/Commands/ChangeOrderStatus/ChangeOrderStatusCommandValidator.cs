@@ -10,7 +10,7 @@ public sealed class ChangeOrderStatusCommandValidator : AbstractValidator<Change
         RuleFor(command => command.Status)
             .NotEmpty().WithMessage("'status' is required.")
             .Must(status => OrderStatusNames.TryParse(status, out _))
-            .When(command => !string.IsNullOrEmpty(command.Status))
+            .When(command => !string.IsNullOrEmpty(command.Status), ApplyConditionTo.CurrentValidator)
             .WithMessage($"'status' must be one of: {string.Join(", ", OrderStatusNames.All)}.");
     }
 }

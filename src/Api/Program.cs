@@ -14,10 +14,12 @@ var app = builder.Build();
 
 await app.Services.MigrateOrdersDatabaseAsync();
 
+// Outside the exception handler, so each request is logged with the status its client received, not a 500 for
+// every failure the handler answers as a 4xx.
+app.UseSerilogRequestLogging();
 app.UseExceptionHandler();
 // Unknown routes (404), wrong methods (405) and wrong content types (415) get problem details too.
 app.UseStatusCodePages();
-app.UseSerilogRequestLogging();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 

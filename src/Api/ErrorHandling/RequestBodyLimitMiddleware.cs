@@ -19,17 +19,21 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
             throw TooLarge();
         }
 
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-        {
-            sizeFeature.MaxRequestBodySize = MaxBodyBytes;
-        }
-
         if (request.ContentLength is null && (HttpMethods.IsPost(request.Method) || HttpMethods.IsPatch(request.Method) || HttpMethods.IsPut(request.Method)))
         {
+            // Counted here, not by the server's limit: Kestrel counts a chunked body's framing too, so its limit set
+            // to 64 KiB would refuse smaller bodies sent in many chunks.
             var buffered = await BufferWithinLimitAsync(request.Body, context.RequestAborted);
             context.Response.RegisterForDispose(buffered);
             request.Body = buffered;
+        }
+        else
+        {
+            var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            if (sizeFeature is { IsReadOnly: false })
+            {
+                sizeFeature.MaxRequestBodySize = MaxBodyBytes;
+            }
         }
 
         await next(context);

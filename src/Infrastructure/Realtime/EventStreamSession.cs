@@ -30,7 +30,6 @@ public sealed partial class EventStreamSession(
         var pump = connection.PumpAsync(output);
         try
         {
-            connection.TryEnqueue(ConnectedFrame, isEvent: false);
             await CatchUpAsync(connection, lastEventId, connection.Aborted);
             connection.GoLive();
         }
@@ -61,10 +60,14 @@ public sealed partial class EventStreamSession(
         EventPosition after;
         if (string.IsNullOrEmpty(lastEventId))
         {
+            // 'connected' goes out only once the stream's start is fixed: a client loads its state when it sees it,
+            // so every event published after that moment must be one this stream delivers.
             (after, _) = await log.GetHeadAsync(cancellationToken);
+            connection.TryEnqueue(ConnectedFrame, isEvent: false);
         }
         else
         {
+            connection.TryEnqueue(ConnectedFrame, isEvent: false);
             var resume = await log.ResolveAsync(lastEventId, cancellationToken);
             if (resume.Outcome == ResumeOutcome.Replay)
             {

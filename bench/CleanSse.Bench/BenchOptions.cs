@@ -10,7 +10,7 @@ public sealed class BenchOptions
     public IReadOnlyList<string> Servers { get; private set; } = ["naive", "builtin", "signalr", "cleansse"];
 
     /// <summary>Orders in each burst, posted as fast as <see cref="Publishers"/> parallel callers can.</summary>
-    public int Burst { get; private set; } = 50;
+    public int Burst { get; private set; } = 40;
 
     public int Publishers { get; private set; } = 1;
 
@@ -33,7 +33,7 @@ public sealed class BenchOptions
     public int SlowRate { get; private set; } = 125;
 
     /// <summary>Clients of the Redis case, split over two instances (0 skips it).</summary>
-    public int RedisClients { get; private set; } = 5_000;
+    public int RedisClients { get; private set; } = 1_000;
 
     public string Redis { get; private set; } = "127.0.0.1:6379";
 
@@ -42,7 +42,7 @@ public sealed class BenchOptions
 
     public int ConnectParallel { get; private set; } = 200;
 
-    public int PhaseTimeoutSeconds { get; private set; } = 60;
+    public int PhaseTimeoutSeconds { get; private set; } = 90;
 
     public string Output { get; private set; } = Path.Combine("artifacts", "bench");
 
@@ -93,13 +93,13 @@ public sealed class BenchOptions
         dotnet run -c Release --project bench/CleanSse.Bench -- [options]
           --clients 1000,5000,10000     fan-out client counts
           --servers naive,builtin,signalr,cleansse
-          --burst 50 --publishers 1     orders per burst, POSTers posting them back to back
+          --burst 40 --publishers 1     orders per burst, POSTers posting them back to back
           --parallel-publishers 4       one more burst at the smallest client count, with parallel POSTers (1: skip)
           --spaced 20 --interval-ms 100 spaced single orders
           --memory-clients 10000        idle connections for the memory figure (0: skip)
           --slow-clients 1000 --slow-orders 1500 --slow-rate 125   slow-consumer case (0: skip)
-          --redis-clients 5000 --redis 127.0.0.1:6379               Redis case, two instances (0: skip)
-          --source-addresses 16 --connect-parallel 200 --phase-timeout 60
+          --redis-clients 1000 --redis 127.0.0.1:6379               Redis case, two instances (0: skip)
+          --source-addresses 16 --connect-parallel 200 --phase-timeout 90
           --out artifacts/bench         results.json, results.md, fanout.svg
         """;
 

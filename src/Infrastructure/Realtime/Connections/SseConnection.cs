@@ -18,6 +18,7 @@ public sealed class SseConnection : IDisposable
     private readonly RealtimeOptions _options;
     private readonly RealtimeMetrics _metrics;
     private readonly CancellationTokenSource _abort;
+    private readonly CancellationTokenRegistration _abortEndsQueue;
     private readonly SemaphoreSlim _spaceFreed = new(0, 1);
     private readonly Lock _gate = new();
 
@@ -40,6 +41,10 @@ public sealed class SseConnection : IDisposable
         _options = options;
         _metrics = metrics;
         _abort = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+
+        // Whatever ends the stream also ends the pump's wait, through this one registration for the stream's life:
+        // the pump then waits on its queue without a token, which costs no allocation and no registration per wake-up.
+        _abortEndsQueue = _abort.Token.UnsafeRegister(static state => ((SseConnection)state!)._queue.Writer.TryComplete(), this);
         _lastEnqueuedAt = Environment.TickCount64;
     }
 
@@ -179,7 +184,7 @@ public sealed class SseConnection : IDisposable
         var token = _abort.Token;
         try
         {
-            while (await reader.WaitToReadAsync(token))
+            while (await reader.WaitToReadAsync(CancellationToken.None) && !token.IsCancellationRequested)
             {
                 var bytes = 0;
                 var events = 0;
@@ -240,6 +245,7 @@ public sealed class SseConnection : IDisposable
 
     public void Dispose()
     {
+        _abortEndsQueue.Dispose();
         _abort.Dispose();
         _spaceFreed.Dispose();
     }

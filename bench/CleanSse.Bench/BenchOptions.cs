@@ -1,0 +1,107 @@
+using System.Globalization;
+
+namespace CleanSse.Bench;
+
+/// <summary>Command-line settings; every default is sized so a full run takes minutes on two cores.</summary>
+public sealed class BenchOptions
+{
+    public IReadOnlyList<int> Clients { get; private set; } = [1_000, 5_000, 10_000];
+
+    public IReadOnlyList<string> Servers { get; private set; } = ["naive", "builtin", "signalr", "cleansse"];
+
+    /// <summary>Orders in each burst, posted as fast as <see cref="Publishers"/> parallel callers can.</summary>
+    public int Burst { get; private set; } = 40;
+
+    public int Publishers { get; private set; } = 1;
+
+    /// <summary>Parallel POSTers of one more burst, at the smallest client count: what concurrent writers do (1 skips it).</summary>
+    public int ParallelPublishers { get; private set; } = 4;
+
+    /// <summary>Single orders sent on a fixed schedule, <see cref="IntervalMs"/> apart.</summary>
+    public int Spaced { get; private set; } = 20;
+
+    public int IntervalMs { get; private set; } = 100;
+
+    /// <summary>Idle connections for the memory figure (0 skips it).</summary>
+    public int MemoryClients { get; private set; } = 10_000;
+
+    /// <summary>Clients of the slow-consumer case, one of them stalled (0 skips it).</summary>
+    public int SlowClients { get; private set; } = 1_000;
+
+    public int SlowOrders { get; private set; } = 1_500;
+
+    public int SlowRate { get; private set; } = 125;
+
+    /// <summary>Clients of the Redis case, split over two instances (0 skips it).</summary>
+    public int RedisClients { get; private set; } = 1_000;
+
+    public string Redis { get; private set; } = "127.0.0.1:6379";
+
+    /// <summary>Source addresses 127.0.0.2 .. 127.0.0.(1+N) the clients bind to.</summary>
+    public int SourceAddresses { get; private set; } = 16;
+
+    public int ConnectParallel { get; private set; } = 200;
+
+    public int PhaseTimeoutSeconds { get; private set; } = 90;
+
+    public string Output { get; private set; } = Path.Combine("artifacts", "bench");
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (name is "-h" or "--help")
+            {
+                throw new ArgumentException(Usage);
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"{name} needs a value.\n{Usage}");
+            }
+
+            var value = args[++i];
+            switch (name)
+            {
+                case "--clients": options.Clients = [.. value.Split(',').Select(Int)]; break;
+                case "--servers": options.Servers = [.. value.Split(',').Select(s => s.Trim().ToLowerInvariant())]; break;
+                case "--burst": options.Burst = Int(value); break;
+                case "--publishers": options.Publishers = Int(value); break;
+                case "--parallel-publishers": options.ParallelPublishers = Int(value); break;
+                case "--spaced": options.Spaced = Int(value); break;
+                case "--interval-ms": options.IntervalMs = Int(value); break;
+                case "--memory-clients": options.MemoryClients = Int(value); break;
+                case "--slow-clients": options.SlowClients = Int(value); break;
+                case "--slow-orders": options.SlowOrders = Int(value); break;
+                case "--slow-rate": options.SlowRate = Int(value); break;
+                case "--redis-clients": options.RedisClients = Int(value); break;
+                case "--redis": options.Redis = value; break;
+                case "--source-addresses": options.SourceAddresses = Int(value); break;
+                case "--connect-parallel": options.ConnectParallel = Int(value); break;
+                case "--phase-timeout": options.PhaseTimeoutSeconds = Int(value); break;
+                case "--out": options.Output = value; break;
+                default: throw new ArgumentException($"Unknown option {name}.\n{Usage}");
+            }
+        }
+
+        return options;
+    }
+
+    public const string Usage = """
+        dotnet run -c Release --project bench/CleanSse.Bench -- [options]
+          --clients 1000,5000,10000     fan-out client counts
+          --servers naive,builtin,signalr,cleansse
+          --burst 40 --publishers 1     orders per burst, POSTers posting them back to back
+          --parallel-publishers 4       one more burst at the smallest client count, with parallel POSTers (1: skip)
+          --spaced 20 --interval-ms 100 spaced single orders
+          --memory-clients 10000        idle connections for the memory figure (0: skip)
+          --slow-clients 1000 --slow-orders 1500 --slow-rate 125   slow-consumer case (0: skip)
+          --redis-clients 1000 --redis 127.0.0.1:6379               Redis case, two instances (0: skip)
+          --source-addresses 16 --connect-parallel 200 --phase-timeout 90
+          --out artifacts/bench         results.json, results.md, fanout.svg
+        """;
+
+    private static int Int(string value) => int.Parse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+}

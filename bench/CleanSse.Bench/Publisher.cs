@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace CleanSse.Bench;
+
+/// <summary>What a publishing run did: orders accepted (201), refused or failed, and how long the POSTs took.</summary>
+public sealed record PublishResult(int Sent, int Accepted, int Failed, double Seconds, LatencyHistogram PostLatency, string? FirstError);
+
+/// <summary>
+/// Posts orders whose customer name carries the send timestamp. A burst posts as fast as a few parallel callers can;
+/// spaced orders go out on a fixed schedule whatever the server's answers (open loop), so a slow answer cannot hide
+/// the delay it causes.
+/// </summary>
+public sealed class Publisher : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly IReadOnlyList<Uri> _servers;
+    private int _next;
+
+    public Publisher(IReadOnlyList<Uri> servers, TimeSpan requestTimeout)
+    {
+        _servers = servers;
+        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false, UseCookies = false })
+        {
+            Timeout = requestTimeout,
+        };
+    }
+
+    public async Task<PublishResult> BurstAsync(int count, int parallel, string? note, CancellationToken cancellationToken)
+    {
+        var run = new Run();
+        var remaining = count;
+        var started = Stopwatch.GetTimestamp();
+        var workers = Enumerable.Range(0, parallel).Select(async _ =>
+        {
+            while (Interlocked.Decrement(ref remaining) >= 0 && !cancellationToken.IsCancellationRequested)
+            {
+                await PostAsync(run, note, cancellationToken);
+            }
+        });
+        await Task.WhenAll(workers);
+        return run.Result(started);
+    }
+
+    public async Task<PublishResult> SpacedAsync(int count, TimeSpan interval, string? note, CancellationToken cancellationToken)
+    {
+        var run = new Run();
+        var started = Stopwatch.GetTimestamp();
+        var posts = new List<Task>(count);
+        for (var i = 0; i < count && !cancellationToken.IsCancellationRequested; i++)
+        {
+            var due = started + (long)(i * interval.TotalSeconds * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            posts.Add(PostAsync(run, note, cancellationToken));
+        }
+
+        await Task.WhenAll(posts);
+        return run.Result(started);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task PostAsync(Run run, string? note, CancellationToken cancellationToken)
+    {
+        var server = _servers[Interlocked.Increment(ref _next) % _servers.Count];
+        var sent = Stopwatch.GetTimestamp();
+        var body = string.Create(
+            CultureInfo.InvariantCulture,
+            $$"""{"customer":"lat~{{sent}}~","items":[{"sku":"BENCH-1","quantity":2,"unitPrice":12.5}]{{(note is null ? "" : $",\"note\":\"{note}\"")}}}""");
+        Interlocked.Increment(ref run.Sent);
+        try
+        {
+            using var content = new StringContent(body, Encoding.UTF8, "application/json");
+            using var response = await _http.PostAsync(new Uri(server, "/api/orders"), content, cancellationToken);
+            run.PostLatency.Record(Stopwatch.GetTimestamp() - sent);
+            if (response.StatusCode == HttpStatusCode.Created)
+            {
+                Interlocked.Increment(ref run.Accepted);
+            }
+            else
+            {
+                run.Fail($"POST answered {(int)response.StatusCode}");
+            }
+        }
+        catch (Exception exception)
+        {
+            run.Fail($"POST failed: {exception.GetType().Name} {exception.Message}");
+        }
+    }
+
+    private sealed class Run
+    {
+        public int Sent;
+        public int Accepted;
+        public int Failed;
+        public string? FirstError;
+
+        public LatencyHistogram PostLatency { get; } = new();
+
+        public void Fail(string error)
+        {
+            Interlocked.Increment(ref Failed);
+            Interlocked.CompareExchange(ref FirstError, error, null);
+        }
+
+        public PublishResult Result(long started) =>
+            new(Sent, Accepted, Failed, Stopwatch.GetElapsedTime(started).TotalSeconds, PostLatency, FirstError);
+    }
+}

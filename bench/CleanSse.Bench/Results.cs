@@ -1,0 +1,93 @@
+namespace CleanSse.Bench;
+
+/// <summary>One measured phase: events delivered to every client, their rate, publish-to-receive latency, failures.</summary>
+public sealed record PhaseResult(
+    string Name,
+    int Clients,
+    int OrdersSent,
+    int OrdersAccepted,
+    int PostFailures,
+    long Expected,
+    long Delivered,
+    double Seconds,
+    double EventsPerSecond,
+    double P50Ms,
+    double P99Ms,
+    double MaxMs,
+    double PostP99Ms,
+    double PublishSeconds,
+    long ClientsDropped,
+    double ServerCpuSeconds,
+    double BenchCpuSeconds,
+    string? FirstError)
+{
+    /// <summary>Server CPU time per delivered event: what the work costs, whatever else runs on the machine.</summary>
+    public double ServerCpuMicrosPerEvent => Delivered == 0 ? double.NaN : ServerCpuSeconds * 1e6 / Delivered;
+
+    public double DeliveredRatio => Expected == 0 ? 0 : (double)Delivered / Expected;
+}
+
+public sealed record FanoutPoint(int Clients, int Connected, PhaseResult? Burst, PhaseResult? Spaced, PhaseResult? ParallelBurst);
+
+public sealed record MemoryResult(int Clients, int Connected, long BaselineKiB, long LoadedKiB)
+{
+    public double BytesPerConnection => Connected == 0 ? double.NaN : (LoadedKiB - BaselineKiB) * 1024.0 / Connected;
+}
+
+public sealed record SlowConsumerResult(
+    int Clients,
+    PhaseResult Phase,
+    long RssBeforeKiB,
+    long RssPeakKiB,
+    long RssAfterKiB,
+    bool StalledClientCutOff);
+
+public sealed class ServerResult(string name)
+{
+    public string Name { get; } = name;
+
+    public string? LoadBefore { get; set; }
+
+    public string? LoadAfter { get; set; }
+
+    public MemoryResult? Memory { get; set; }
+
+    public List<FanoutPoint> Fanout { get; } = [];
+
+    public SlowConsumerResult? SlowConsumer { get; set; }
+
+    public List<string> Errors { get; } = [];
+}
+
+public sealed record RedisResult(
+    int Clients,
+    int Instances,
+    double XaddCeilingPerSecond,
+    string? XaddOutput,
+    PhaseResult? Burst,
+    PhaseResult? Spaced,
+    List<string> Errors);
+
+public sealed record MachineInfo(
+    string Cpu,
+    int Cores,
+    long MemoryMiB,
+    string Dotnet,
+    string Os,
+    string LoadAtStart,
+    string? LoadAtEnd);
+
+public sealed class BenchReport
+{
+    public required MachineInfo Machine { get; set; }
+
+    public required BenchOptions Settings { get; init; }
+
+    public DateTimeOffset Started { get; init; }
+
+    public double DurationSeconds { get; set; }
+
+    public List<ServerResult> Servers { get; } = [];
+
+    public RedisResult? Redis { get; set; }
+}

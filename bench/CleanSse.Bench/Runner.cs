@@ -1,0 +1,385 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace CleanSse.Bench;
+
+/// <summary>A server the bench can start: which build, which client protocol, which settings.</summary>
+public sealed record ServerKind(string Name, string Dll, ClientProtocol Protocol, bool IsCleanSse);
+
+/// <summary>Runs every case against every server, one server process at a time, so each has the machine to itself.</summary>
+public sealed class Runner(BenchOptions options, string repositoryRoot, string configuration, string runDirectory)
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly string[] RedisCli = ["-h", "127.0.0.1", "-p", "6379"];
+
+    public ServerKind Kind(string name) => name switch
+    {
+        "naive" => new("naive", Competitor("Naive"), ClientProtocol.Sse, false),
+        "builtin" => new("builtin", Competitor("BuiltIn"), ClientProtocol.Sse, false),
+        "signalr" => new("signalr", Competitor("SignalR"), ClientProtocol.SignalR, false),
+        "cleansse" => new("cleansse", Path.Combine(repositoryRoot, "src", "Api", "bin", configuration, "net10.0", "CleanSse.Api.dll"), ClientProtocol.Sse, true),
+        _ => throw new ArgumentException($"Unknown server '{name}': naive, builtin, signalr or cleansse."),
+    };
+
+    public async Task<ServerResult> RunServerAsync(ServerKind kind)
+    {
+        var result = new ServerResult(kind.Name) { LoadBefore = LoadAverage() };
+        Log($"== {kind.Name}  (load average {result.LoadBefore})");
+        try
+        {
+            await using var server = await StartAsync(kind, kind.Name, redisPrefix: null);
+            await WarmUpAsync(server.EndPoint, server.BaseAddress, kind.Protocol);
+
+            if (options.MemoryClients > 0)
+            {
+                result.Memory = await MeasureMemoryAsync(server, kind.Protocol, result.Errors);
+            }
+
+            await using (var clients = NewClients([server.EndPoint], kind.Protocol))
+            {
+                using var publisher = NewPublisher([server.BaseAddress]);
+                foreach (var count in options.Clients.Order())
+                {
+                    if (server.HasExited)
+                    {
+                        result.Errors.Add($"the server exited before the {count}-client phase");
+                        break;
+                    }
+
+                    var point = await MeasureFanoutAsync(server, clients, publisher, count, result.Errors);
+                    result.Fanout.Add(point);
+                }
+
+                result.Errors.AddRange(clients.Errors.Select(error => "client: " + error));
+                await clients.CloseAllAsync();
+            }
+
+            if (options.SlowClients > 0 && !server.HasExited)
+            {
+                result.SlowConsumer = await MeasureSlowConsumerAsync(server, kind.Protocol, result.Errors);
+            }
+        }
+        catch (Exception exception)
+        {
+            result.Errors.Add($"{exception.GetType().Name}: {exception.Message}");
+            Log($"   failed: {exception.Message}");
+        }
+
+        result.LoadAfter = LoadAverage();
+        return result;
+    }
+
+    public async Task<RedisResult> RunRedisAsync(ServerKind cleanSse)
+    {
+        var errors = new List<string>();
+        var prefix = "cleansse-bench-" + Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.NextInt64()));
+        Log($"== cleansse on Redis ({options.Redis}, prefix {prefix}), 2 instances  (load average {LoadAverage()})");
+        var (ceiling, xaddOutput) = await RedisBenchmarkAsync(prefix, errors);
+        PhaseResult? burst = null;
+        PhaseResult? spaced = null;
+        try
+        {
+            await using var first = await StartAsync(cleanSse, "cleansse-redis-a", prefix);
+            await using var second = await StartAsync(cleanSse, "cleansse-redis-b", prefix);
+            IPEndPoint[] endPoints = [first.EndPoint, second.EndPoint];
+            Uri[] addresses = [first.BaseAddress, second.BaseAddress];
+            await WarmUpAsync(first.EndPoint, first.BaseAddress, ClientProtocol.Sse);
+            await WarmUpAsync(second.EndPoint, second.BaseAddress, ClientProtocol.Sse);
+
+            await using var clients = NewClients(endPoints, ClientProtocol.Sse);
+            using var publisher = NewPublisher(addresses);
+            var connected = await clients.ConnectAsync(options.RedisClients, options.ConnectParallel, TimeSpan.FromSeconds(options.PhaseTimeoutSeconds));
+            Log($"   {connected}/{options.RedisClients} connected over both instances");
+            await Task.Delay(1000);
+            burst = await MeasureAsync("burst", clients, [first, second], token => publisher.BurstAsync(options.Burst, options.Publishers, null, token));
+            spaced = await MeasureAsync("spaced", clients, [first, second], token => publisher.SpacedAsync(options.Spaced, TimeSpan.FromMilliseconds(options.IntervalMs), null, token));
+            errors.AddRange(clients.Errors.Select(error => "client: " + error));
+        }
+        catch (Exception exception)
+        {
+            errors.Add($"{exception.GetType().Name}: {exception.Message}");
+            Log($"   failed: {exception.Message}");
+        }
+        finally
+        {
+            await DeleteRedisKeysAsync(prefix);
+        }
+
+        return new RedisResult(options.RedisClients, 2, ceiling, xaddOutput, burst, spaced, errors);
+    }
+
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
+    public static void Log(string line) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.Now:HH:mm:ss}] {line}"));
+
+    private string Competitor(string name) =>
+        Path.Combine(repositoryRoot, "bench", $"Competitors.{name}", "bin", configuration, "net10.0", $"CleanSse.Competitors.{name}.dll");
+
+    private async Task<ServerProcess> StartAsync(ServerKind kind, string label, string? redisPrefix)
+    {
+        if (!File.Exists(kind.Dll))
+        {
+            throw new FileNotFoundException($"Build it first (dotnet build -c {configuration}).", kind.Dll);
+        }
+
+        var work = Directory.CreateDirectory(Path.Combine(runDirectory, label)).FullName;
+        var environment = new Dictionary<string, string>
+        {
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        if (kind.IsCleanSse)
+        {
+            environment["ConnectionStrings__Orders"] = $"Data Source={Path.Combine(work, "orders.db")}";
+            environment["Realtime__MaxConnections"] = "100000";
+            environment["Realtime__MaxConnectionsPerAddress"] = "100000";
+            environment["Serilog__MinimumLevel__Default"] = "Warning";
+            if (redisPrefix is not null)
+            {
+                environment["ConnectionStrings__Redis"] = options.Redis;
+                environment["Realtime__KeyPrefix"] = redisPrefix;
+                environment["Realtime__History__MaxAge"] = "00:10:00";
+            }
+        }
+
+        var server = await ServerProcess.StartAsync(kind.Dll, work, Path.Combine(work, "server.log"), environment, StartTimeout);
+        Log($"   started {label} (pid {server.Id}) on {server.BaseAddress}");
+        return server;
+    }
+
+    private LoadClients NewClients(IReadOnlyList<IPEndPoint> servers, ClientProtocol protocol) =>
+        new(servers, protocol, options.SourceAddresses);
+
+    private Publisher NewPublisher(IReadOnlyList<Uri> servers) =>
+        new(servers, TimeSpan.FromSeconds(Math.Min(15, options.PhaseTimeoutSeconds)));
+
+    private async Task WarmUpAsync(IPEndPoint endPoint, Uri baseAddress, ClientProtocol protocol)
+    {
+        await using var clients = NewClients([endPoint], protocol);
+        using var publisher = NewPublisher([baseAddress]);
+        await clients.ConnectAsync(20, 20, TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await publisher.BurstAsync(100, options.Publishers, null, timeout.Token);
+        await publisher.SpacedAsync(10, TimeSpan.FromMilliseconds(20), null, timeout.Token);
+        await Task.Delay(500);
+    }
+
+    private async Task<MemoryResult> MeasureMemoryAsync(ServerProcess server, ClientProtocol protocol, List<string> errors)
+    {
+        await Task.Delay(2000);
+        var baseline = server.ResidentKiB();
+        await using var clients = NewClients([server.EndPoint], protocol);
+        var connected = await clients.ConnectAsync(options.MemoryClients, options.ConnectParallel, TimeSpan.FromSeconds(options.PhaseTimeoutSeconds));
+        await Task.Delay(3000);
+        var loaded = server.ResidentKiB();
+        var result = new MemoryResult(options.MemoryClients, connected, baseline, loaded);
+        Log(string.Create(CultureInfo.InvariantCulture,
+            $"   memory: {connected}/{options.MemoryClients} idle, RSS {baseline / 1024.0:F1} -> {loaded / 1024.0:F1} MiB, {result.BytesPerConnection / 1024:F2} KiB per connection"));
+        errors.AddRange(clients.Errors.Select(error => "memory client: " + error));
+        await clients.CloseAllAsync();
+        await Task.Delay(1000);
+        return result;
+    }
+
+    private async Task<FanoutPoint> MeasureFanoutAsync(ServerProcess server, LoadClients clients, Publisher publisher, int count, List<string> errors)
+    {
+        var more = count - clients.Ready;
+        if (more > 0)
+        {
+            await clients.ConnectAsync(more, options.ConnectParallel, TimeSpan.FromSeconds(options.PhaseTimeoutSeconds));
+        }
+
+        var connected = clients.Ready;
+        if (connected < count)
+        {
+            errors.Add($"{count} clients wanted, {connected} connected");
+        }
+
+        await Task.Delay(1000);
+        var burst = await MeasureAsync("burst", clients, [server], token => publisher.BurstAsync(options.Burst, options.Publishers, null, token));
+        var spaced = await MeasureAsync("spaced", clients, [server], token => publisher.SpacedAsync(options.Spaced, TimeSpan.FromMilliseconds(options.IntervalMs), null, token));
+        PhaseResult? parallel = null;
+        if (options.ParallelPublishers > 1 && count == options.Clients.Min())
+        {
+            parallel = await MeasureAsync("burst-parallel", clients, [server], token => publisher.BurstAsync(options.Burst, options.ParallelPublishers, null, token));
+        }
+
+        return new FanoutPoint(count, connected, burst, spaced, parallel);
+    }
+
+    private async Task<SlowConsumerResult> MeasureSlowConsumerAsync(ServerProcess server, ClientProtocol protocol, List<string> errors)
+    {
+        await using var clients = NewClients([server.EndPoint], protocol);
+        var timeout = TimeSpan.FromSeconds(options.PhaseTimeoutSeconds);
+        await clients.ConnectAsync(options.SlowClients - 1, options.ConnectParallel, timeout);
+        await clients.ConnectAsync(1, 1, timeout, stalled: true);
+        await Task.Delay(1000);
+        var before = server.ResidentKiB();
+        var peak = before;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, server.ResidentKiB());
+                await Task.Delay(200, sampling.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        });
+
+        // Orders with a long note: bigger frames, so the stalled client's socket buffers fill within seconds.
+        var note = new string('x', 400);
+        var phase = await MeasureAsync(
+            "slow-consumer",
+            clients,
+            [server],
+            token => publisher(token));
+        await Task.Delay(1000);
+        await sampling.CancelAsync();
+        await sampler;
+        var after = server.ResidentKiB();
+        peak = Math.Max(peak, after);
+        var cutOff = await clients.CountStalledClosedByServerAsync(TimeSpan.FromSeconds(3)) > 0;
+        errors.AddRange(clients.Errors.Select(error => "slow-case client: " + error));
+        Log(string.Create(CultureInfo.InvariantCulture,
+            $"   slow consumer: RSS {before / 1024.0:F1} -> peak {peak / 1024.0:F1} -> {after / 1024.0:F1} MiB, stalled client cut off: {cutOff}"));
+        return new SlowConsumerResult(options.SlowClients, phase, before, peak, after, cutOff);
+
+        async Task<PublishResult> publisher(CancellationToken token)
+        {
+            using var posting = NewPublisher([server.BaseAddress]);
+            return await posting.SpacedAsync(options.SlowOrders, TimeSpan.FromSeconds(1.0 / options.SlowRate), note, token);
+        }
+    }
+
+    /// <summary>Publishes, then waits until every connected client has every event, progress stops, or time runs out.</summary>
+    private async Task<PhaseResult> MeasureAsync(
+        string name, LoadClients clients, IReadOnlyList<ServerProcess> servers, Func<CancellationToken, Task<PublishResult>> publish)
+    {
+        var cpuBefore = servers.Sum(server => server.CpuSeconds());
+        var benchCpuBefore = ServerProcess.ProcessCpuSeconds(Environment.ProcessId);
+        var connected = clients.Ready;
+        var droppedBefore = clients.ClosedByServer;
+        var phase = new PhaseStats(Stopwatch.GetTimestamp());
+        clients.Phase = phase;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.PhaseTimeoutSeconds));
+        var published = await publish(timeout.Token);
+        var expected = (long)connected * published.Sent;
+
+        var lastCount = -1L;
+        var lastProgress = Stopwatch.GetTimestamp();
+        while (phase.Received < expected && !timeout.IsCancellationRequested)
+        {
+            await Task.Delay(20);
+            var received = phase.Received;
+            if (received != lastCount)
+            {
+                lastCount = received;
+                lastProgress = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(lastProgress) > TimeSpan.FromSeconds(3))
+            {
+                break;
+            }
+        }
+
+        clients.Phase = PhaseStats.Idle;
+        var serverCpu = servers.Sum(server => server.CpuSeconds()) - cpuBefore;
+        var benchCpu = ServerProcess.ProcessCpuSeconds(Environment.ProcessId) - benchCpuBefore;
+        var end = Math.Max(phase.LastReceiveTimestamp, phase.StartTimestamp + 1);
+        var seconds = PhaseStats.Seconds(phase.StartTimestamp, end);
+        var result = new PhaseResult(
+            name,
+            connected,
+            published.Sent,
+            published.Accepted,
+            published.Failed,
+            expected,
+            phase.Received,
+            seconds,
+            phase.Received / seconds,
+            phase.Latency.Percentile(0.50),
+            phase.Latency.Percentile(0.99),
+            phase.Latency.MaxMilliseconds,
+            published.PostLatency.Percentile(0.99),
+            published.Seconds,
+            clients.ClosedByServer - droppedBefore,
+            serverCpu,
+            benchCpu,
+            published.FirstError);
+        Log(string.Create(CultureInfo.InvariantCulture,
+            $"   {name,-13} {connected,6} clients: {result.Delivered}/{expected} in {seconds:F2} s = {result.EventsPerSecond,10:N0} ev/s, " +
+            $"p50 {result.P50Ms:F1} p99 {result.P99Ms:F1} max {result.MaxMs:F1} ms, POST p99 {result.PostP99Ms:F1} ms, " +
+            $"{published.Failed} POST failures, {result.ClientsDropped} dropped, server CPU {serverCpu:F1} s ({result.ServerCpuMicrosPerEvent:F2} µs/event), bench CPU {benchCpu:F1} s"));
+        return result;
+    }
+
+    private static async Task<(double Ceiling, string? Output)> RedisBenchmarkAsync(string prefix, List<string> errors)
+    {
+        try
+        {
+            var start = new ProcessStartInfo("redis-benchmark")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                ArgumentList = { "-h", "127.0.0.1", "-p", "6379", "-n", "100000", "-q", "XADD", prefix + ":xadd", "*", "f", "v" },
+            };
+            using var process = Process.Start(start)!;
+            var output = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            var line = output.Split('\r', '\n').LastOrDefault(l => l.Contains("requests per second", StringComparison.Ordinal))?.Trim();
+            Log($"   redis-benchmark: {line}");
+            var number = line is null ? null : Regex.Match(line, @"([0-9.]+) requests per second", RegexOptions.CultureInvariant).Groups[1].Value;
+            return (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : double.NaN, line);
+        }
+        catch (Exception exception)
+        {
+            errors.Add($"redis-benchmark: {exception.Message}");
+            return (double.NaN, null);
+        }
+    }
+
+    private static async Task DeleteRedisKeysAsync(string prefix)
+    {
+        try
+        {
+            var scan = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var argument in RedisCli.Concat(["--scan", "--pattern", prefix + ":*"]))
+            {
+                scan.ArgumentList.Add(argument);
+            }
+
+            using var scanning = Process.Start(scan)!;
+            var keys = (await scanning.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            await scanning.WaitForExitAsync();
+            foreach (var chunk in keys.Chunk(500))
+            {
+                var delete = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, UseShellExecute = false };
+                foreach (var argument in RedisCli.Append("DEL").Concat(chunk))
+                {
+                    delete.ArgumentList.Add(argument);
+                }
+
+                using var deleting = Process.Start(delete)!;
+                await deleting.StandardOutput.ReadToEndAsync();
+                await deleting.WaitForExitAsync();
+            }
+        }
+        catch (Exception exception)
+        {
+            Log($"   could not delete the bench's Redis keys ({prefix}:*): {exception.Message}");
+        }
+    }
+}

@@ -118,17 +118,13 @@ public sealed partial class RedisStreamEventLog(
 
     private async IAsyncEnumerable<LoggedEvent> ReadLiveAsync(Task<string?> start, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var last = await start;
+        // Without a head now, the feed starts from the origin rather than from a head read later: by then streams of
+        // this process may have caught up and events been appended that a later head would skip. Streams drop what
+        // they already hold; if the origin's successors were trimmed, that is a gap and the streams resume elsewhere.
+        var last = await start ?? "0-0";
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            last ??= await GetHeadIdOrNullAsync();
-            if (last is null)
-            {
-                await DelayAfterFailureAsync(++failures, cancellationToken);
-                continue;
-            }
-
             var (batch, failed) = await ReadLiveBatchAsync(last, failures > 0);
             if (failed)
             {

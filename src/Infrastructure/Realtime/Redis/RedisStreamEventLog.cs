@@ -75,13 +75,13 @@ public sealed partial class RedisStreamEventLog(
 
         var info = await TryGetInfoAsync();
         var lastGenerated = info is null ? default : ParsePosition(info.Value.LastGeneratedId.ToString());
-        var maxDeleted = info is null ? default : ParsePosition(info.Value.MaxDeletedEntryId.ToString());
-        if (position > lastGenerated || position < maxDeleted)
+        var trimmedThrough = info is null ? default : TrimmedThrough(info.Value);
+        if (position > lastGenerated || position < trimmedThrough)
         {
             return ResumePoint.Gap;
         }
 
-        if (position == maxDeleted)
+        if (position == trimmedThrough)
         {
             // Nothing after the trim boundary (or, with nothing ever trimmed, after the origin) is missing.
             return ResumePoint.ReplayAfter(position);
@@ -101,7 +101,7 @@ public sealed partial class RedisStreamEventLog(
 
         // Checked after the read: if nothing after `after` had been trimmed by then, the read missed nothing.
         var info = await TryGetInfoAsync();
-        if (info is { } stream && ParsePosition(stream.MaxDeletedEntryId.ToString()) > after)
+        if (info is { } stream && TrimmedThrough(stream) > after)
         {
             throw new HistoryGapException();
         }
@@ -118,17 +118,13 @@ public sealed partial class RedisStreamEventLog(
 
     private async IAsyncEnumerable<LoggedEvent> ReadLiveAsync(Task<string?> start, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var last = await start;
+        // Without a head now, the feed starts from the origin rather than from a head read later: by then streams of
+        // this process may have caught up and events been appended that a later head would skip. Streams drop what
+        // they already hold; if the origin's successors were trimmed, that is a gap and the streams resume elsewhere.
+        var last = await start ?? "0-0";
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            last ??= await GetHeadIdOrNullAsync();
-            if (last is null)
-            {
-                await DelayAfterFailureAsync(++failures, cancellationToken);
-                continue;
-            }
-
             var (batch, failed) = await ReadLiveBatchAsync(last, failures > 0);
             if (failed)
             {
@@ -150,7 +146,7 @@ public sealed partial class RedisStreamEventLog(
         try
         {
             if (checkForGap && await TryGetInfoAsync() is { } info
-                && ParsePosition(info.MaxDeletedEntryId.ToString()) > ParsePosition(after))
+                && TrimmedThrough(info) > ParsePosition(after))
             {
                 // While this reader was cut off, entries it had not read were trimmed: its streams cannot be made
                 // whole live. The dispatcher ends them; they reconnect and resume or reset from their own ids.
@@ -242,6 +238,33 @@ public sealed partial class RedisStreamEventLog(
         }
 
         return events;
+    }
+
+    /// <summary>
+    /// The newest position that may have been removed: every entry at or before it is gone, every one after it is kept.
+    /// XADD MAXLEN and XTRIM MINID do not move max-deleted-entry-id (only XDEL does), so once entries were removed
+    /// (more added than held) the boundary is the position just before the first entry held, or the last id when none is.
+    /// </summary>
+    private static EventPosition TrimmedThrough(StreamInfo info)
+    {
+        var deleted = ParsePosition(info.MaxDeletedEntryId.ToString());
+        if (info.EntriesAdded <= info.Length)
+        {
+            return deleted;
+        }
+
+        EventPosition trimmed;
+        if (info.Length == 0 || info.FirstEntry.IsNull)
+        {
+            trimmed = ParsePosition(info.LastGeneratedId.ToString());
+        }
+        else
+        {
+            var first = ParsePosition(info.FirstEntry.Id.ToString());
+            trimmed = first.Minor > 0 ? first with { Minor = first.Minor - 1 } : new EventPosition(first.Major - 1, long.MaxValue);
+        }
+
+        return trimmed > deleted ? trimmed : deleted;
     }
 
     private static string FormatId(EventPosition position) =>

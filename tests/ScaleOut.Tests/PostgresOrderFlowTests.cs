@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CleanSse.ScaleOut.Tests.Infrastructure;
+
+namespace CleanSse.ScaleOut.Tests;
+
+/// <summary>The whole order flow on PostgreSQL, from a database the service has never seen.</summary>
+public sealed class PostgresOrderFlowTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Orders_are_created_listed_read_and_moved_on_a_freshly_migrated_PostgreSQL_database()
+    {
+        await using var database = await TestDatabase.CreateAsync(Token);
+        (await database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", Token)).ShouldBe(0);
+
+        var settings = new Dictionary<string, string?>(AppHost.Quiet)
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Orders"] = database.ConnectionString,
+        };
+        await using var host = await AppHost.StartAsync(settings, Token);
+
+        // The PostgreSQL migrations, not SQLite's, built the schema.
+        var migration = await database.ScalarAsync<string>("""SELECT "MigrationId" FROM "__EFMigrationsHistory" ORDER BY 1 DESC LIMIT 1""", Token);
+        migration.ShouldNotBeNull();
+        migration.ShouldEndWith("_InitialCreate");
+        (await database.ScalarAsync<string>(
+            """SELECT data_type FROM information_schema.columns WHERE table_name = 'Orders' AND column_name = 'Lines'""", Token))
+            .ShouldBe("jsonb");
+
+        var created = new List<OrderView>();
+        foreach (var customer in new[] { "Ada", "Grace", "Edsger" })
+        {
+            created.Add(await host.Orders.CreateAsync(Token, customer));
+        }
+
+        created[0].Total.ShouldBe(25.99m);
+        created[0].Status.ShouldBe("new");
+
+        using (var response = await host.Orders.PostAsync(OrdersApi.NewOrder(), Token))
+        {
+            response.Headers.Location.ShouldNotBeNull();
+            var located = await host.Http.GetFromJsonAsync<OrderView>(response.Headers.Location, Token);
+            located.ShouldNotBeNull();
+            created.Add(located);
+        }
+
+        (await host.Orders.ListAsync(Token)).Select(order => order.Id).ShouldBe(created.Select(order => order.Id).Reverse());
+
+        using (var response = await host.Orders.GetAsync(created[1].Id, Token))
+        {
+            await OrdersApi.ShouldHaveStatusAsync(response, HttpStatusCode.OK, Token);
+            var read = await response.Content.ReadFromJsonAsync<OrderView>(Token);
+            read.ShouldBe(created[1]);
+        }
+
+        using (var response = await host.Orders.GetAsync("0123456789abcdef0123456789abcdef", Token))
+        {
+            await ShouldBeProblemAsync(response, HttpStatusCode.NotFound);
+        }
+
+        (await host.Orders.ChangeStatusAsync(created[0].Id, "paid", Token)).Status.ShouldBe("paid");
+        (await host.Orders.ChangeStatusAsync(created[0].Id, "shipped", Token)).Status.ShouldBe("shipped");
+        (await host.Orders.ChangeStatusAsync(created[1].Id, "cancelled", Token)).Status.ShouldBe("cancelled");
+
+        using (var response = await host.Orders.PatchStatusAsync(created[0].Id, "paid", Token))
+        {
+            await ShouldBeProblemAsync(response, HttpStatusCode.Conflict);
+        }
+
+        using (var response = await host.Orders.PatchStatusAsync(created[1].Id, "paid", Token))
+        {
+            await ShouldBeProblemAsync(response, HttpStatusCode.Conflict);
+        }
+
+        using (var response = await host.Orders.PatchStatusAsync("0123456789abcdef0123456789abcdef", "paid", Token))
+        {
+            await ShouldBeProblemAsync(response, HttpStatusCode.NotFound);
+        }
+
+        var stored = (await host.Orders.ListAsync(Token)).ToDictionary(order => order.Id, order => order.Status);
+        stored[created[0].Id].ShouldBe("shipped");
+        stored[created[1].Id].ShouldBe("cancelled");
+        stored[created[2].Id].ShouldBe("new");
+        (await database.ScalarAsync<string>("""SELECT "Status" FROM "Orders" WHERE "Id" = @id""", Token, ("id", created[0].Id)))
+            .ShouldBe("Shipped");
+
+        // Every change was staged in the outbox with its order, and published.
+        (await database.ScalarAsync<long>("""SELECT count(*) FROM "OutboxMessages" WHERE "DispatchedAt" IS NULL""", Token)).ShouldBe(0);
+        (await database.ScalarAsync<long>("""SELECT count(*) FROM "OutboxMessages" """, Token)).ShouldBe(4 + 3);
+    }
+
+    private static async Task ShouldBeProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        await OrdersApi.ShouldHaveStatusAsync(response, status, Token);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token));
+        problem.RootElement.GetProperty("status").GetInt32().ShouldBe((int)status);
+        problem.RootElement.GetProperty("title").GetString().ShouldNotBeNullOrWhiteSpace();
+    }
+}

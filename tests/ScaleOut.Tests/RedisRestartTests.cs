@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Net;
+using CleanSse.ScaleOut.Tests.Infrastructure;
+
+namespace CleanSse.ScaleOut.Tests;
+
+/// <summary>Redis goes away and comes back (with its data) while orders keep coming in.</summary>
+public sealed class RedisRestartTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Every_accepted_order_reaches_a_connected_client_once_across_a_Redis_restart()
+    {
+        await using var server = await PrivateRedisServer.StartAsync(Token);
+        await using var redis = await RedisTestKeys.CreateAsync(server.ConnectionString);
+        await using var database = await TestDatabase.CreateAsync(Token);
+        var settings = AppHost.ScaledOut(redis, database);
+        settings["Outbox:PollInterval"] = "00:00:00.250";
+        settings["Outbox:Grace"] = "00:00:01";
+        await using var host = await AppHost.StartAsync(settings, Token);
+        await using var client = await SseClient.ConnectAsync(host.BaseAddress, Token);
+
+        // A steady stream of orders, one after another, for the whole test.
+        var accepted = new ConcurrentQueue<string>();
+        var refused = new ConcurrentQueue<string>();
+        using var stopPosting = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var posting = Task.Run(() => PostSteadilyAsync(host.Orders, accepted, refused, stopPosting.Token), Token);
+
+        await client.WaitForEventsAsync(events => events.Count(received => received.Type == "new-order") >= 5, "orders flowing", Token);
+
+        Progress.Note($"{accepted.Count} orders accepted; shutting Redis down");
+        await server.ShutdownAsync(Token);
+
+        await Eventually.UntilAsync(
+            async () => await HealthAsync(host) == HttpStatusCode.ServiceUnavailable,
+            Eventually.DefaultTimeout,
+            "/healthz to report 503 while Redis is down",
+            Token);
+        Progress.Note("/healthz reports 503");
+        var acceptedBeforeOutage = accepted.Count;
+
+        // A browser that comes back during the outage: its streams end until Redis answers, and it keeps retrying.
+        var returnedFrom = client.LastEventId!;
+        await using var returning = SseClient.Start(host.BaseAddress, returnedFrom);
+        var whileDown = await host.Orders.CreateAsync(Token, "While Redis is down");
+        Progress.Note("an order was accepted while Redis is down");
+        accepted.Enqueue(whileDown.Id);
+        await Eventually.UntilAsync(
+            () => accepted.Count >= acceptedBeforeOutage + 2,
+            Eventually.DefaultTimeout,
+            "the steady poster to get an order accepted while Redis is down",
+            Token);
+        server.IsRunning.ShouldBeFalse();
+
+        Progress.Note($"{accepted.Count} orders accepted; starting Redis again");
+        await server.StartAgainAsync(Token);
+        await Eventually.UntilAsync(
+            async () => await HealthAsync(host) == HttpStatusCode.OK,
+            Eventually.DefaultTimeout,
+            "/healthz to report 200 once Redis is back",
+            Token);
+        var acceptedAfterRestart = accepted.Count;
+        Progress.Note("/healthz reports 200");
+        await Eventually.UntilAsync(
+            () => accepted.Count >= acceptedAfterRestart + 5,
+            Eventually.DefaultTimeout,
+            "more orders after the restart",
+            Token);
+
+        await stopPosting.CancelAsync();
+        await posting;
+        Progress.Note($"{accepted.Count} orders accepted in all");
+
+        refused.ShouldBeEmpty("POST /api/orders answers 201 whether or not Redis is up");
+        var expected = accepted.ToList();
+        await client.WaitForNewOrdersAsync(expected, Token, TimeSpan.FromSeconds(60));
+
+        Progress.Note("the client has every order");
+        client.Resets.ShouldBeEmpty(client.Describe());
+        var missedByReturning = client.NewOrders.SkipWhile(received => received.Id != returnedFrom).Skip(1).Select(received => received.OrderId!).ToList();
+        await returning.WaitForNewOrdersAsync(missedByReturning, Token);
+        returning.Resets.ShouldBeEmpty(returning.Describe());
+        returning.NewOrders.Select(received => received.OrderId!).ShouldBe(missedByReturning, "once each, in the stream's order");
+        var delivered = client.NewOrders.Select(received => received.OrderId!).ToList();
+        delivered.Count.ShouldBe(expected.Count, "each accepted order exactly once: " + client.Describe());
+        delivered.ShouldBe(expected, ignoreOrder: true);
+        client.NewOrders.Select(received => received.Id).Distinct().Count().ShouldBe(expected.Count);
+        foreach (var id in expected)
+        {
+            (await redis.CountEntriesWithKeyAsync($"order:{id}:created")).ShouldBe(1, $"order {id} is in the stream once");
+        }
+
+        (await database.ScalarAsync<long>("""SELECT count(*) FROM "OutboxMessages" WHERE "DispatchedAt" IS NULL""", Token)).ShouldBe(0);
+    }
+
+    private static async Task PostSteadilyAsync(
+        OrdersApi orders, ConcurrentQueue<string> accepted, ConcurrentQueue<string> refused, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                // Not cancelled midway: a request cut off after its commit would be an order nobody knows was accepted.
+                using var response = await orders.PostAsync(OrdersApi.NewOrder(), CancellationToken.None);
+                var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    using var document = System.Text.Json.JsonDocument.Parse(body);
+                    accepted.Enqueue(document.RootElement.GetProperty("id").GetString()!);
+                }
+                else
+                {
+                    refused.Enqueue($"{(int)response.StatusCode}: {body}");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(50), stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task<HttpStatusCode> HealthAsync(AppHost host)
+    {
+        using var response = await host.Http.GetAsync(new Uri("/healthz", UriKind.Relative), Token);
+        return response.StatusCode;
+    }
+}

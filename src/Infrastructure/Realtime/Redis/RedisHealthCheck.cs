@@ -9,6 +9,11 @@ internal sealed class RedisHealthCheck(RedisConnections connections) : IHealthCh
     {
         try
         {
+            if (!await connections.IsConnectedAsync())
+            {
+                return HealthCheckResult.Unhealthy("Redis is not connected; events wait in the outbox.");
+            }
+
             var db = await connections.CommandsAsync();
             var latency = await db.PingAsync();
             return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");

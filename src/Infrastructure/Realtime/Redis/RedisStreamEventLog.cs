@@ -42,6 +42,13 @@ public sealed partial class RedisStreamEventLog(
 
     public async ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, CancellationToken cancellationToken)
     {
+        // While Redis is unreachable, fail at once rather than after the command timeout: the caller is a request that
+        // already committed its order, and the outbox will append the event when Redis is back.
+        if (!await connections.IsConnectedAsync())
+        {
+            throw new RedisException("Redis is not connected; the event stays in the outbox.");
+        }
+
         var db = await connections.CommandsAsync();
         var options = history.Value;
         var result = await db.ScriptEvaluateAsync(AppendScript, new

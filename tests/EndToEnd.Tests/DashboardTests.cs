@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CleanSse.EndToEnd.Tests.Support;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -139,6 +140,28 @@ public sealed class DashboardTests(BrowserFixture browser, SqliteService service
         var box = (await button.BoundingBoxAsync()).ShouldNotBeNull();
         (box.X + box.Width).ShouldBeLessThanOrEqualTo(390, "the row's last button is on the screen");
         await dashboard.Page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.Output, "dashboard-phone.png"), FullPage = true });
+        session.ScriptErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Axe_finds_no_accessibility_violations_with_orders_and_errors_on_screen()
+    {
+        await using var session = await browser.NewSessionAsync();
+        var dashboard = await session.OpenDashboardAsync(service.BaseAddress);
+        var customer = Names.Unique("Barbara Liskov");
+        await OrdersApi.CreateAsync(service.BaseAddress, customer, "SUBSTITUTION-KIT", 2, 19.95m, "leave at the door");
+        await Expect(dashboard.Row(customer)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await dashboard.FillOrderAsync(customer: "", quantity: "0");
+        await dashboard.SubmitAsync();
+        await Expect(dashboard.FieldError("customer")).Not.ToBeEmptyAsync();
+        await dashboard.SettleAsync();
+
+        var result = await dashboard.Page.RunAxe();
+
+        result.Passes.ShouldContain(rule => rule.Id == "color-contrast", "axe ran its checks");
+        result.Violations.ShouldBeEmpty(string.Join(
+            '\n',
+            result.Violations.Select(violation => $"{violation.Id}: {violation.Help} at {string.Join(", ", violation.Nodes.Select(node => node.Target))}")));
         session.ScriptErrors.ShouldBeEmpty();
     }
 

@@ -40,7 +40,7 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(dashboard.Page.Locator("#chart rect.bar.current")).ToHaveAttributeAsync("height", new System.Text.RegularExpressions.Regex("^[1-9]"));
 
         // Let the highlight of the newest row fade, so the picture is stable.
-        await dashboard.Page.EvaluateAsync("() => Promise.all(document.getAnimations().map((a) => a.finished))");
+        await dashboard.SettleAsync();
         await dashboard.Page.Locator("body").ClickAsync(new() { Position = new() { X = 1, Y = 1 } });
 
         Directory.CreateDirectory(RepoPaths.Docs);

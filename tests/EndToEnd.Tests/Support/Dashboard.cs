@@ -59,5 +59,8 @@ public sealed class Dashboard(IPage page)
         return () => Volatile.Read(ref count);
     }
 
+    /// <summary>Waits for running animations (a new row's highlight) to end, so what is checked or pictured is stable.</summary>
+    public Task SettleAsync() => page.EvaluateAsync("() => Promise.all(document.getAnimations().map((a) => a.finished))");
+
     public Task SubmitAsync() => page.GetByRole(AriaRole.Button, new() { Name = "Create order" }).ClickAsync();
 }

@@ -166,6 +166,20 @@ public sealed class DashboardTests(BrowserFixture browser, SqliteService service
     }
 
     [Fact]
+    public async Task The_indicator_shows_offline_while_the_browser_has_no_network()
+    {
+        await using var session = await browser.NewSessionAsync();
+        var dashboard = await session.OpenDashboardAsync(service.BaseAddress);
+
+        await session.Context.SetOfflineAsync(true);
+        await Expect(dashboard.Connection).ToHaveTextAsync("offline", new() { Timeout = 5_000 });
+
+        await session.Context.SetOfflineAsync(false);
+        await Expect(dashboard.Connection).ToHaveTextAsync("live", new() { Timeout = Dashboard.RecoveryTimeout });
+        session.ScriptErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Status_buttons_offer_only_the_allowed_changes_and_every_tab_follows_them()
     {
         await using var session = await browser.NewSessionAsync();

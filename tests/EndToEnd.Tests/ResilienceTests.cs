@@ -28,20 +28,6 @@ public sealed class ResilienceTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_indicator_shows_offline_while_the_browser_has_no_network()
-    {
-        await using var session = await browser.NewSessionAsync();
-        var dashboard = await session.OpenDashboardAsync(_service.BaseAddress);
-
-        await session.Context.SetOfflineAsync(true);
-        await Expect(dashboard.Connection).ToHaveTextAsync("offline", new() { Timeout = 5_000 });
-
-        await session.Context.SetOfflineAsync(false);
-        await Expect(dashboard.Connection).ToHaveTextAsync("live", new() { Timeout = Dashboard.RecoveryTimeout });
-        session.ScriptErrors.ShouldBeEmpty();
-    }
-
-    [Fact]
     public async Task After_a_restart_the_page_shows_every_order_without_anyone_touching_it()
     {
         await using var session = await browser.NewSessionAsync();

@@ -139,6 +139,10 @@ public sealed class ApiInstance : IAsyncDisposable
     {
         await KillAsync();
         _process?.Dispose();
+
+        // Kept beside the test output for a look after a failed run.
+        var logs = Directory.CreateDirectory(Path.Combine(RepoPaths.Output, "service-logs"));
+        await File.WriteAllLinesAsync(Path.Combine(logs.FullName, $"{Name.Replace(' ', '-')}-{Port}.log"), _output);
     }
 
     private void Record(string? line)

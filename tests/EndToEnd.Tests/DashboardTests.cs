@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 using CleanSse.EndToEnd.Tests.Support;
@@ -177,6 +178,28 @@ public sealed class DashboardTests(BrowserFixture browser, SqliteService service
         await session.Context.SetOfflineAsync(false);
         await Expect(dashboard.Connection).ToHaveTextAsync("live", new() { Timeout = Dashboard.RecoveryTimeout });
         session.ScriptErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_pages_files_are_revalidated_on_every_load_so_a_deploy_never_mixes_old_and_new_modules()
+    {
+        await using var session = await browser.NewSessionAsync();
+        var dashboard = await session.OpenDashboardAsync(service.BaseAddress);
+        var cacheControl = new ConcurrentDictionary<string, string>();
+        dashboard.Page.Response += (_, response) =>
+        {
+            var path = new Uri(response.Url).AbsolutePath;
+            if (path == "/" || path.EndsWith(".js", StringComparison.Ordinal) || path.EndsWith(".css", StringComparison.Ordinal))
+            {
+                cacheControl[path] = response.Headers.GetValueOrDefault("cache-control", "(none)");
+            }
+        };
+
+        await dashboard.Page.ReloadAsync();
+        await Expect(dashboard.Connection).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+
+        cacheControl.Keys.ShouldBe(["/", "/app.css", "/app.js", "/chart.js", "/form.js", "/orders.js", "/stream.js", "/view.js"], ignoreOrder: true);
+        cacheControl.ShouldAllBe(entry => entry.Value == "no-cache");
     }
 
     [Fact]

@@ -49,6 +49,11 @@ public static class DependencyInjection
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
+        // The dashboard is a few ES modules importing each other: after a deploy a browser must not run a cached old
+        // module beside a new one, so every load revalidates them (a 304 while they are unchanged).
+        services.Configure<StaticFileOptions>(options => options.OnPrepareResponse = context =>
+            context.Context.Response.Headers.CacheControl = "no-cache");
+
         services.AddSerilog((provider, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(provider)

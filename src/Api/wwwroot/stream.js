@@ -1,0 +1,85 @@
+// The service's event stream through the browser's own EventSource.
+//
+// EventSource already reconnects by itself after a network error or after the server ends the stream (using the
+// server's retry: delay) and sends Last-Event-ID, so the service replays what was missed. It gives up for good only
+// when an answer is not a 200 event stream (a 503 from an instance that is shutting down, a 429, a proxy's error
+// page); then this module opens a new one after a back-off, passing the last id in the query string, because a new
+// EventSource cannot set the header on its first request.
+
+const orderEvents = ['new-order', 'order-updated'];
+
+/**
+ * Opens the stream and keeps it open. onConnected gets `resumed`: true when the stream resumes after an event id (the
+ * service then replays what was missed, or sends a reset), false when it starts from "now" and the page may lag.
+ *
+ * @param {string} url
+ * @param {{ onState(state: 'live'|'reconnecting'|'offline'): void, onConnected(resumed: boolean): void,
+ *           onReset(): void, onOrder(order: object, type: string): void }} handlers
+ */
+export function openStream(url, handlers) {
+  let source = null;
+  let lastEventId = '';
+  let failures = 0;
+  let reopenTimer = 0;
+
+  const state = () => (navigator.onLine === false ? 'offline' : 'reconnecting');
+
+  function remember(event) {
+    if (event.lastEventId) lastEventId = event.lastEventId;
+  }
+
+  function parse(event) {
+    try {
+      return JSON.parse(event.data);
+    } catch {
+      return null;
+    }
+  }
+
+  function open() {
+    clearTimeout(reopenTimer);
+    reopenTimer = 0;
+    const target = lastEventId ? `${url}?lastEventId=${encodeURIComponent(lastEventId)}` : url;
+    const current = new EventSource(target);
+    source = current;
+
+    current.addEventListener('open', () => {
+      failures = 0;
+      handlers.onState('live');
+    });
+    current.addEventListener('error', () => {
+      if (current.readyState === EventSource.CLOSED) reopenLater();
+      handlers.onState(state());
+    });
+    // The unnamed message that starts every stream; the browser resumed it after lastEventId, if there is one.
+    current.addEventListener('message', (event) => {
+      if (parse(event)?.type === 'connected') handlers.onConnected(lastEventId !== '');
+    });
+    current.addEventListener('reset', (event) => {
+      remember(event);
+      handlers.onReset();
+    });
+    for (const type of orderEvents) {
+      current.addEventListener(type, (event) => {
+        remember(event);
+        const order = parse(event);
+        if (order) handlers.onOrder(order, type);
+      });
+    }
+  }
+
+  function reopenLater() {
+    if (reopenTimer) return;
+    failures += 1;
+    const delay = Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5)) * (0.75 + Math.random() / 2);
+    reopenTimer = setTimeout(open, delay);
+  }
+
+  window.addEventListener('offline', () => handlers.onState('offline'));
+  window.addEventListener('online', () => {
+    if (source.readyState === EventSource.CLOSED) open();
+    handlers.onState(source.readyState === EventSource.OPEN ? 'live' : 'reconnecting');
+  });
+
+  open();
+}

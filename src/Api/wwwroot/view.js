@@ -1,0 +1,114 @@
+// The orders table and the counters. Everything that comes from the service is set with textContent or as an
+// attribute value, never parsed as HTML: customer names and notes are whatever someone typed.
+
+import { transitions } from './orders.js';
+
+const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const actionLabels = { paid: 'Mark paid', shipped: 'Mark shipped', cancelled: 'Cancel' };
+
+export function formatMoney(amount) {
+  return money.format(amount);
+}
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function cell(label, ...children) {
+  const td = document.createElement('td');
+  td.dataset.label = label;
+  td.append(...children.filter((child) => child !== ''));
+  return td;
+}
+
+export class OrdersTable {
+  #tbody;
+  #empty;
+  #onChangeStatus;
+  #rows = new Map(); // id -> { order, tr }
+
+  constructor(tbody, empty, onChangeStatus) {
+    this.#tbody = tbody;
+    this.#empty = empty;
+    this.#onChangeStatus = onChangeStatus;
+  }
+
+  /** Brings the table in line with the sorted orders, touching only rows that changed so focus stays put. */
+  render(sorted, freshIds = []) {
+    const keep = new Set();
+    sorted.forEach((order, index) => {
+      keep.add(order.id);
+      let entry = this.#rows.get(order.id);
+      if (!entry) {
+        entry = { order, tr: document.createElement('tr') };
+        entry.tr.dataset.orderId = order.id;
+        this.#fill(entry.tr, order);
+        this.#rows.set(order.id, entry);
+      } else if (entry.order !== order) {
+        const hadFocus = entry.tr.contains(document.activeElement);
+        entry.order = order;
+        this.#fill(entry.tr, order);
+        if (hadFocus) (entry.tr.querySelector('button') ?? entry.tr.querySelector('.badge')).focus();
+      }
+      if (freshIds.includes(order.id)) {
+        entry.tr.classList.remove('fresh');
+        void entry.tr.offsetWidth; // restart the highlight
+        entry.tr.classList.add('fresh');
+      }
+      const at = this.#tbody.children[index];
+      if (at !== entry.tr) this.#tbody.insertBefore(entry.tr, at ?? null);
+    });
+
+    for (const [id, entry] of this.#rows) {
+      if (!keep.has(id)) {
+        entry.tr.remove();
+        this.#rows.delete(id);
+      }
+    }
+    this.#empty.hidden = sorted.length > 0;
+  }
+
+  #fill(tr, order) {
+    const created = element('time', time.format(new Date(order.createdAt)));
+    created.dateTime = order.createdAt;
+    const items = (order.items ?? []).map((item) => `${item.quantity} × ${item.sku}`).join(', ');
+    const badge = element('span', order.status, 'badge');
+    badge.dataset.status = order.status;
+    badge.tabIndex = -1;
+
+    const actions = element('div', undefined, 'row-actions');
+    for (const next of transitions[order.status] ?? []) {
+      const button = element('button', actionLabels[next] ?? next, next === 'cancelled' ? 'secondary danger' : 'secondary');
+      button.type = 'button';
+      button.dataset.next = next;
+      button.setAttribute('aria-label', `${actionLabels[next] ?? next}: order of ${order.customer}`);
+      button.addEventListener('click', () => this.#onChangeStatus(order, next, actions));
+      actions.append(button);
+    }
+
+    tr.replaceChildren(
+      cell('Created', created),
+      cell('Customer', element('span', order.customer, 'customer')),
+      cell('Items', items),
+      cell('Note', order.note ?? ''),
+      cell('Total', formatMoney(order.total)),
+      cell('Status', badge),
+      cell('Actions', actions));
+    tr.cells[4].className = 'num';
+    tr.dataset.status = order.status;
+  }
+}
+
+/** Counts and revenue (cancelled orders earn nothing), summed in cents so rounding never drifts. */
+export function renderCounters(sorted, countElement, revenueElement) {
+  let cents = 0;
+  for (const order of sorted) {
+    if (order.status !== 'cancelled') cents += Math.round(Number(order.total) * 100);
+  }
+  countElement.textContent = String(sorted.length);
+  revenueElement.textContent = formatMoney(cents / 100);
+}

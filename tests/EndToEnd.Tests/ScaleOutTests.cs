@@ -1,0 +1,59 @@
+using CleanSse.EndToEnd.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace CleanSse.EndToEnd.Tests;
+
+/// <summary>
+/// Two instances sharing a Redis event log and a PostgreSQL database behind a switchable TCP proxy: the instance the
+/// page streams from dies, the proxy sends the page to the other, and the page is made whole by replay.
+/// </summary>
+public sealed class ScaleOutTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task When_its_instance_dies_the_page_moves_to_another_and_shows_every_order_created_meanwhile()
+    {
+        await using var backends = await ScaleOutBackends.CreateAsync();
+        await using var a = backends.NewInstance("instance A");
+        await using var b = backends.NewInstance("instance B");
+        await a.StartAsync();
+        await b.StartAsync();
+        await using var proxy = new TcpProxy(a.Port);
+        await using var session = await browser.NewSessionAsync();
+        var dashboard = await session.OpenDashboardAsync(proxy.BaseAddress);
+
+        // Through A, and from B: the shared log brings B's order to the stream A serves.
+        var viaPage = Names.Unique("Via the page");
+        await dashboard.FillOrderAsync(viaPage);
+        await dashboard.SubmitAsync();
+        var viaB = Names.Unique("Via B");
+        await OrdersApi.CreateAsync(b.BaseAddress, viaB);
+        await Expect(dashboard.Row(viaPage)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(viaB)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        var listLoads = dashboard.CountRequests("GET", "/api/orders");
+
+        await a.KillAsync();
+        await Expect(dashboard.Connection).ToHaveTextAsync("reconnecting", new() { Timeout = 10_000 });
+        string[] meanwhile = [Names.Unique("Meanwhile 1"), Names.Unique("Meanwhile 2"), Names.Unique("Meanwhile 3")];
+        foreach (var customer in meanwhile)
+        {
+            await OrdersApi.CreateAsync(b.BaseAddress, customer);
+        }
+
+        proxy.SwitchTo(b.Port);
+
+        await Expect(dashboard.Connection).ToHaveTextAsync("live", new() { Timeout = Dashboard.RecoveryTimeout });
+        foreach (var customer in meanwhile)
+        {
+            await Expect(dashboard.Row(customer)).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        }
+
+        await Expect(dashboard.Rows).ToHaveCountAsync(5);
+        await Expect(dashboard.OrderCount).ToHaveTextAsync("5");
+        listLoads().ShouldBe(0, "B knew the page's Last-Event-ID and replayed what it missed: no reload was needed");
+
+        var afterwards = Names.Unique("After the move");
+        await OrdersApi.CreateAsync(b.BaseAddress, afterwards);
+        await Expect(dashboard.Row(afterwards)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        session.ScriptErrors.ShouldBeEmpty();
+    }
+}

@@ -30,6 +30,9 @@ public static class EventsEndpoints
         {
             case ConnectionRefusal.None:
                 return new SseStreamResult(connection!, LastEventId(httpContext.Request));
+            case ConnectionRefusal.ShuttingDown:
+                // An error status would end a browser's EventSource for good; a stream that only says "retry" does not.
+                return new SseRetryResult(hub.ShutdownRetry);
             case ConnectionRefusal.TooManyFromAddress:
                 httpContext.Response.Headers.RetryAfter = "10";
                 return TypedResults.Problem(

@@ -9,4 +9,7 @@ public enum ConnectionRefusal
 
     /// <summary>This client address holds as many streams as one address may (429).</summary>
     TooManyFromAddress,
+
+    /// <summary>The process is stopping: the client is told to retry, which sends it to another instance or back here.</summary>
+    ShuttingDown,
 }

@@ -28,6 +28,9 @@ public sealed class SseConnectionHub
 
     public int Count => _connections.Count;
 
+    /// <summary>The reconnection delay given to clients when this process stops.</summary>
+    public TimeSpan ShutdownRetry => _options.ShutdownRetry;
+
     public IReadOnlyCollection<SseConnection> Connections => [.. _connections.Values];
 
     /// <summary>Opens a stream for <paramref name="remoteAddress"/> unless a limit or shutdown forbids it.</summary>
@@ -36,7 +39,12 @@ public sealed class SseConnectionHub
         connection = null;
         lock (_admission)
         {
-            if (_closed || _connections.Count >= _options.MaxConnections)
+            if (_closed)
+            {
+                return ConnectionRefusal.ShuttingDown;
+            }
+
+            if (_connections.Count >= _options.MaxConnections)
             {
                 _metrics.ConnectionRefused("server-full");
                 return ConnectionRefusal.ServerFull;

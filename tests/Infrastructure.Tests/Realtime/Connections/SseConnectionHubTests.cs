@@ -222,7 +222,7 @@ public sealed class SseConnectionHubTests
         }
 
         streams[0].Client.Events.Select(e => e.LastEventId).ShouldBe([IdOf(1)]);
-        hub.TryOpen("192.0.2.50", Token, out var refused).ShouldBe(ConnectionRefusal.ServerFull);
+        hub.TryOpen("192.0.2.50", Token, out var refused).ShouldBe(ConnectionRefusal.ShuttingDown);
         refused.ShouldBeNull();
     }
 

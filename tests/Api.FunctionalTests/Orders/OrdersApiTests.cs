@@ -296,6 +296,40 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     }
 
     [Fact]
+    public async Task Concurrent_changes_of_one_order_let_exactly_one_win()
+    {
+        await using var stream = await SseReader.ConnectAsync(fixture.Host.BaseAddress);
+        for (var round = 0; round < 20; round++)
+        {
+            // From paid, shipped and cancelled exclude each other in either order.
+            var created = await OrdersClient.CreateAsync(_client, $"contested {round}");
+            await OrdersClient.ChangeStatusAsync(_client, created.Id, "paid");
+            (await stream.ReadEventsAsync(2)).Select(e => e.EventType).ShouldBe(["new-order", "order-updated"]);
+
+            using var other = fixture.Host.CreateClient();
+            var shipping = OrdersClient.PatchAsync(_client, created.Id, """{"status":"shipped"}""");
+            var cancelling = OrdersClient.PatchAsync(other, created.Id, """{"status":"cancelled"}""");
+            using var shipped = await shipping;
+            using var cancelled = await cancelling;
+
+            var statuses = new[] { shipped.StatusCode, cancelled.StatusCode };
+            statuses.Count(status => status == HttpStatusCode.OK).ShouldBe(1, $"round {round}: {string.Join(", ", statuses)}");
+            var loser = shipped.StatusCode == HttpStatusCode.OK ? cancelled : shipped;
+            await loser.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+            var winner = shipped.StatusCode == HttpStatusCode.OK ? shipped : cancelled;
+            var winnerJson = await winner.Content.ReadAsStringAsync(Cancellation);
+
+            var stored = await _client.GetStringAsync($"{OrdersClient.OrdersPath}/{created.Id}", Cancellation);
+            OrdersClient.SameJson(winnerJson, stored).ShouldBeTrue();
+
+            // One change, one event: the next event is the winner's, then the next round's order.
+            var updated = await stream.ReadEventAsync();
+            updated.EventType.ShouldBe("order-updated");
+            updated.Data.ShouldBe(winnerJson);
+        }
+    }
+
+    [Fact]
     public async Task Patch_of_an_unknown_order_answers_404()
     {
         using var response = await OrdersClient.PatchAsync(_client, "0123456789abcdef0123456789abcdef", """{"status":"paid"}""");
@@ -319,6 +353,19 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
         using var response = await _client.SendAsync(request, Cancellation);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("DELETE", "/api/orders/some-id")]
+    [InlineData("PUT", "/api/orders")]
+    [InlineData("POST", "/api/events")]
+    public async Task A_known_route_with_another_method_answers_405_problem_details(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+
+        using var response = await _client.SendAsync(request, Cancellation);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.MethodNotAllowed);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.ServerSentEvents;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CleanSse.Api.FunctionalTests.Support;
@@ -114,6 +116,26 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
         await stream.DisposeAsync();
 
         await Eventually.HoldsAsync(() => Hub.Count == 0, "the closed stream is removed from the hub");
+    }
+
+    [Fact]
+    public async Task Clients_that_reset_the_connection_right_after_asking_leave_no_stream_behind()
+    {
+        await Eventually.HoldsAsync(() => Hub.Count == 0, "no stream is open before the test");
+        var request = Encoding.ASCII.GetBytes($"GET {SseReader.EventsPath} HTTP/1.1\r\nHost: {BaseAddress.Authority}\r\n\r\n");
+
+        await Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken }, async (_, cancellationToken) =>
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(IPAddress.Loopback, BaseAddress.Port, cancellationToken);
+            await socket.SendAsync(request, SocketFlags.None, cancellationToken);
+
+            // A zero linger time resets the connection instead of closing it in order.
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
+        });
+
+        await Eventually.HoldsAsync(() => Hub.Count == 0, "every abandoned stream left the hub");
     }
 
     [Fact]

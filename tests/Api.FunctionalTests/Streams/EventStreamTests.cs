@@ -307,6 +307,29 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
             "/metrics lists every realtime instrument used so far");
     }
 
+    [Fact]
+    public async Task The_open_streams_gauge_follows_the_streams_that_open_and_close()
+    {
+        await Eventually.HoldsAsync(() => Hub.Count == 0, "no stream is open before the test");
+        var first = await SseReader.ConnectAsync(BaseAddress);
+        await using var second = await SseReader.ConnectAsync(BaseAddress);
+        await using (var third = await SseReader.ConnectAsync(BaseAddress, lastEventIdHeader: "unknown"))
+        {
+            await OpenStreamsShouldBecomeAsync(3);
+        }
+
+        await first.DisposeAsync();
+        await OpenStreamsShouldBecomeAsync(1);
+    }
+
+    private async Task OpenStreamsShouldBecomeAsync(double expected)
+    {
+        double? last = null;
+        await Eventually.HoldsAsync(
+            async () => (last = Metrics.Value(await Metrics.ScrapeAsync(_client), "cleansse_sse_open_streams")) == expected,
+            $"cleansse_sse_open_streams is {expected} (last seen {last?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"})");
+    }
+
     private static void ShouldBeHistoryGap(SseBlock reset, string lastEventId)
     {
         var expected = new JsonObject { ["reason"] = "history-gap", ["lastEventId"] = lastEventId };

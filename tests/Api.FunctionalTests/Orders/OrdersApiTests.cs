@@ -122,6 +122,32 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
         document.RootElement.GetProperty("total").GetDecimal().ShouldBe(1.01m);
     }
 
+    [Fact]
+    public async Task Post_accepts_every_limit_of_the_input_itself()
+    {
+        var items = Enumerable.Range(0, 50)
+            .Select(i => new { sku = i == 0 ? new string('s', 64) : "A", quantity = i == 0 ? 1000 : 1, unitPrice = 0m })
+            .ToArray();
+        var body = new { customer = new string('c', 100), items, note = new string('n', 500) };
+
+        using var response = await _client.PostAsJsonAsync(OrdersClient.OrdersPath, body, Cancellation);
+
+        var json = await response.Content.ReadAsStringAsync(Cancellation);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, json);
+        using var document = JsonDocument.Parse(json);
+        document.RootElement.GetProperty("items").GetArrayLength().ShouldBe(50);
+        document.RootElement.GetProperty("total").GetDecimal().ShouldBe(0m);
+    }
+
+    [Fact]
+    public async Task Post_accepts_a_single_character_customer_and_sku()
+    {
+        using var response = await _client.PostAsync(
+            OrdersClient.OrdersPath, OrdersClient.Json("""{"customer":"A","items":[{"sku":"B","quantity":1,"unitPrice":0.01}]}"""), Cancellation);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Cancellation));
+    }
+
     [Theory]
     [MemberData(nameof(InvalidOrders))]
     public async Task Post_refuses_invalid_input_with_errors_keyed_by_field(string body, string field)

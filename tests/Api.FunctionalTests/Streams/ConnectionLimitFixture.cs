@@ -1,0 +1,13 @@
+using CleanSse.Api.FunctionalTests.Support;
+
+namespace CleanSse.Api.FunctionalTests.Streams;
+
+/// <summary>A service that accepts two streams per client address and three in all.</summary>
+public sealed class ConnectionLimitFixture : HostFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Realtime:MaxConnectionsPerAddress"] = "2",
+        ["Realtime:MaxConnections"] = "3",
+    };
+}

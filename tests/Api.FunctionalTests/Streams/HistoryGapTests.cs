@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+using CleanSse.Api.FunctionalTests.Support;
+using CleanSse.Infrastructure.Realtime.Connections;
+
+namespace CleanSse.Api.FunctionalTests.Streams;
+
+/// <summary>Resuming from an id the bounded history no longer holds, or from one of an earlier process.</summary>
+public sealed class HistoryGapTests(HistoryGapFixture fixture) : IClassFixture<HistoryGapFixture>, IDisposable
+{
+    private readonly HttpClient _client = fixture.Host.CreateClient();
+
+    public void Dispose() => _client.Dispose();
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_id_older_than_the_retained_history_starts_the_stream_with_a_reset(bool byHeader)
+    {
+        var ids = await PublishAndCollectIdsAsync(HistoryGapFixture.RetainedEvents + 3);
+        var expired = ids[1];
+
+        await using var stream = byHeader
+            ? await SseReader.ConnectAsync(fixture.Host.BaseAddress, lastEventIdHeader: expired)
+            : await SseReader.ConnectAsync(fixture.Host.BaseAddress, lastEventIdQuery: expired);
+        var reset = await stream.ReadEventAsync();
+
+        reset.EventType.ShouldBe("reset", stream.Transcript);
+        var expected = new JsonObject { ["reason"] = "history-gap", ["lastEventId"] = expired };
+        JsonNode.DeepEquals(JsonNode.Parse(reset.Data!), expected).ShouldBeTrue(reset.Data);
+        reset.Id.ShouldBe(ids[^1], "the reset carries the head's id, to resume from after reloading");
+
+        var live = await OrdersClient.CreateAsync(_client, "after the reset");
+        (await stream.ReadEventAsync()).Data.ShouldBe(live.Json, stream.Transcript);
+    }
+
+    [Fact]
+    public async Task The_oldest_id_whose_successors_are_all_retained_still_replays()
+    {
+        var ids = await PublishAndCollectIdsAsync(HistoryGapFixture.RetainedEvents + 3);
+        var edge = ids[^(HistoryGapFixture.RetainedEvents + 1)];
+
+        await using var stream = await SseReader.ConnectAsync(fixture.Host.BaseAddress, lastEventIdHeader: edge);
+        var replayed = await stream.ReadEventsAsync(HistoryGapFixture.RetainedEvents);
+
+        replayed.Select(e => e.Id).ShouldBe(ids.TakeLast(HistoryGapFixture.RetainedEvents), stream.Transcript);
+    }
+
+    private async Task<IReadOnlyList<string>> PublishAndCollectIdsAsync(int count)
+    {
+        var hub = fixture.Host.GetRequiredService<SseConnectionHub>();
+        await Eventually.HoldsAsync(() => hub.Count == 0, "the streams of earlier tests are gone");
+        await using var watcher = await SseReader.ConnectAsync(fixture.Host.BaseAddress);
+        for (var i = 0; i < count; i++)
+        {
+            await OrdersClient.CreateAsync(_client, $"history {i}");
+        }
+
+        var events = await watcher.ReadEventsAsync(count);
+        return events.Select(e => e.Id!).ToList();
+    }
+}

@@ -153,6 +153,34 @@ public sealed class EventStreamSessionTests
         ids.ShouldBe(Enumerable.Range(1, ids.Count).Select(n => string.Create(CultureInfo.InvariantCulture, $"{log.Epoch}-{n}")));
     }
 
+    [Fact]
+    public async Task A_stream_opened_while_the_dispatcher_works_through_a_backlog_is_not_taken_for_a_slow_client()
+    {
+        var options = new RealtimeOptions { MaxQueuedEvents = 64 };
+        var log = CreateLog();
+        var hub = CreateHub(options);
+        var backlog = await AppendAsync(log, 1000);
+        var gated = new GatedEventLog(log);
+
+        // The stream starts from the head (1000); while its first read is held up, the dispatcher, behind, offers 1..1000.
+        var (connection, client, run) = Start(gated, hub, options, lastEventId: null);
+        await Within(gated.ReadStarted, "the catch-up to read the log");
+        foreach (var logged in backlog)
+        {
+            hub.Broadcast(logged);
+        }
+
+        gated.Release();
+        await WaitUntilAsync(() => connection.IsLive || connection.DisconnectReason != DisconnectReason.None, "the stream to go live");
+        connection.DisconnectReason.ShouldBe(DisconnectReason.None);
+        var live = await AppendAsync(log, 1);
+        hub.Broadcast(live[0]);
+
+        await WaitUntilAsync(() => client.Events.Count == 2, () => $"2 events, got {client.Events.Count}");
+        client.Events[1].LastEventId.ShouldBe(live[0].Id);
+        await EndAsync(hub, client, run);
+    }
+
     private static (SseConnection Connection, StreamClient Client, Task Run) Start(
         IEventLog log, SseConnectionHub hub, RealtimeOptions options, string? lastEventId)
     {
@@ -201,5 +229,34 @@ public sealed class EventStreamSessionTests
         }
 
         return appended;
+    }
+
+    /// <summary>A log whose reads wait until the test lets them go on.</summary>
+    private sealed class GatedEventLog(IEventLog inner) : IEventLog
+    {
+        private readonly TaskCompletionSource _readStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task ReadStarted => _readStarted.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public ValueTask<LoggedEvent> AppendAsync(string type, string data, CancellationToken cancellationToken) =>
+            inner.AppendAsync(type, data, cancellationToken);
+
+        public ValueTask<(EventPosition Position, string Id)> GetHeadAsync(CancellationToken cancellationToken) =>
+            inner.GetHeadAsync(cancellationToken);
+
+        public ValueTask<ResumePoint> ResolveAsync(string lastEventId, CancellationToken cancellationToken) =>
+            inner.ResolveAsync(lastEventId, cancellationToken);
+
+        public async ValueTask<IReadOnlyList<LoggedEvent>> ReadAfterAsync(EventPosition after, int maxCount, CancellationToken cancellationToken)
+        {
+            _readStarted.TrySetResult();
+            await _released.Task.WaitAsync(cancellationToken);
+            return await inner.ReadAfterAsync(after, maxCount, cancellationToken);
+        }
+
+        public IAsyncEnumerable<LoggedEvent> SubscribeAsync(CancellationToken cancellationToken) => inner.SubscribeAsync(cancellationToken);
     }
 }

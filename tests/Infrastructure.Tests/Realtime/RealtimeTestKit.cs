@@ -77,6 +77,13 @@ internal static class RealtimeTestKit
         }
     }
 
+    /// <summary>Awaits <paramref name="task"/> for its result, failing the test rather than hanging when it does not end.</summary>
+    public static async Task<T> Within<T>(Task<T> task, string what)
+    {
+        await Within((Task)task, what);
+        return await task;
+    }
+
     /// <summary>Compares two sequences and, when they differ, tells where, without printing thousands of items.</summary>
     public static void ShouldBeSequence<T>(this IEnumerable<T> actual, IEnumerable<T> expected, string? context = null)
     {

@@ -8,6 +8,7 @@ internal sealed class TestDispatcher : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private long _broadcasts;
 
     public TestDispatcher(IEventLog log, SseConnectionHub hub)
     {
@@ -19,6 +20,7 @@ internal sealed class TestDispatcher : IAsyncDisposable
                 await foreach (var logged in feed.WithCancellation(_stop.Token))
                 {
                     hub.Broadcast(logged);
+                    Interlocked.Increment(ref _broadcasts);
                 }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -26,6 +28,9 @@ internal sealed class TestDispatcher : IAsyncDisposable
             }
         });
     }
+
+    /// <summary>Events handed to every stream of the hub so far.</summary>
+    public long Broadcasts => Interlocked.Read(ref _broadcasts);
 
     public async ValueTask DisposeAsync()
     {

@@ -118,6 +118,18 @@ public sealed class SseConnection : IDisposable
             {
                 if (_pending is not null)
                 {
+                    // Events the catch-up has already queued (or starts after) would be skipped at GoLive: they are not
+                    // part of what this client is behind by, so they neither wait here nor count against the bound.
+                    if (logged.Position <= _last)
+                    {
+                        return;
+                    }
+
+                    if (_pending.Count >= _options.MaxQueuedEvents)
+                    {
+                        _pending.RemoveAll(waiting => waiting.Position <= _last);
+                    }
+
                     if (_pending.Count >= _options.MaxQueuedEvents)
                     {
                         Disconnect(DisconnectReason.SlowClient);

@@ -106,6 +106,65 @@ public sealed class SseConnectionTests
     }
 
     [Fact]
+    public async Task Offers_the_catch_up_already_covers_do_not_count_against_the_pending_bound()
+    {
+        using var connection = Open(CreateHub(new RealtimeOptions { MaxQueuedEvents = 10 }));
+        var client = StreamClient.ReadingFromStart();
+        var pump = connection.PumpAsync(client.Output);
+
+        // The catch-up starts after event 100 while a lagging dispatcher is still offering the events before it.
+        connection.MarkQueuedThrough(new EventPosition(100, 0));
+        for (var n = 1; n <= 100; n++)
+        {
+            connection.Offer(Event(n));
+        }
+
+        connection.DisconnectReason.ShouldBe(DisconnectReason.None);
+        for (var n = 101; n <= 105; n++)
+        {
+            connection.Offer(Event(n));
+        }
+
+        connection.GoLive();
+        await WaitUntilAsync(() => client.Events.Count >= 5, () => $"5 events, got {client.Events.Count}");
+        connection.Disconnect(DisconnectReason.ClientGone);
+        await Within(pump, "the pump to end");
+        client.Events.Select(e => e.LastEventId).ShouldBe(Enumerable.Range(101, 5).Select(n => IdOf(n)));
+    }
+
+    [Fact]
+    public async Task Pending_offers_the_replay_has_since_queued_make_room_for_new_ones()
+    {
+        using var connection = Open(CreateHub(new RealtimeOptions { MaxQueuedEvents = 10 }));
+        var client = StreamClient.ReadingFromStart();
+        var pump = connection.PumpAsync(client.Output);
+        connection.MarkQueuedThrough(EventPosition.Origin);
+
+        // The dispatcher offers 1..10 while the replay is still reading; the replay then queues 1..10 itself.
+        for (var n = 1; n <= 10; n++)
+        {
+            connection.Offer(Event(n));
+        }
+
+        for (var n = 1; n <= 10; n++)
+        {
+            await connection.EnqueueWhenRoomAsync(Event(n).Frame, Token);
+            connection.MarkQueuedThrough(new EventPosition(n, 0));
+        }
+
+        // With the replay written out, the queue has room for what comes next; the pending list is still full.
+        await WaitUntilAsync(() => client.Events.Count == 10, () => $"the 10 replayed events, got {client.Events.Count}");
+        connection.Offer(Event(11));
+        connection.DisconnectReason.ShouldBe(DisconnectReason.None);
+        connection.GoLive();
+
+        await WaitUntilAsync(() => client.Events.Count >= 11, () => $"11 events, got {client.Events.Count}");
+        connection.Disconnect(DisconnectReason.ClientGone);
+        await Within(pump, "the pump to end");
+        client.Events.Select(e => e.LastEventId).ShouldBe(Enumerable.Range(1, 11).Select(n => IdOf(n)));
+    }
+
+    [Fact]
     public void A_catch_up_that_falls_MaxQueuedEvents_behind_the_live_feed_is_disconnected_as_slow()
     {
         using var connection = Open(CreateHub(new RealtimeOptions { MaxQueuedEvents = 3 }));

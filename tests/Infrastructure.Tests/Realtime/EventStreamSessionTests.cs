@@ -241,8 +241,8 @@ public sealed class EventStreamSessionTests
 
         public void Release() => _released.TrySetResult();
 
-        public ValueTask<LoggedEvent> AppendAsync(string type, string data, CancellationToken cancellationToken) =>
-            inner.AppendAsync(type, data, cancellationToken);
+        public ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, CancellationToken cancellationToken) =>
+            inner.AppendAsync(type, data, deduplicationKey, cancellationToken);
 
         public ValueTask<(EventPosition Position, string Id)> GetHeadAsync(CancellationToken cancellationToken) =>
             inner.GetHeadAsync(cancellationToken);

@@ -299,4 +299,31 @@ public sealed class SseConnectionTests
         connection.DisconnectReason.ShouldBe(DisconnectReason.ClientGone);
         connection.Aborted.IsCancellationRequested.ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task Late_offers_to_a_stream_that_ended_and_was_disposed_are_ignored()
+    {
+        // A broadcast that picked the connection just before its session removed and disposed it.
+        var hub = CreateHub(new RealtimeOptions { MaxQueuedEvents = 2 });
+        var connection = Open(hub);
+        var client = StreamClient.ReadingFromStart();
+        var pump = connection.PumpAsync(client.Output);
+        connection.GoLive();
+        client.Leave();
+        connection.Offer(Event(1));
+        await Within(pump, "the pump to end");
+        hub.Remove(connection);
+        connection.Dispose();
+
+        Should.NotThrow(() =>
+        {
+            for (var n = 2; n < 10; n++)
+            {
+                connection.Offer(Event(n));
+            }
+
+            connection.Disconnect(DisconnectReason.SlowClient);
+            connection.Close(SseFrame.Retry(TimeSpan.FromSeconds(1)));
+        });
+    }
 }

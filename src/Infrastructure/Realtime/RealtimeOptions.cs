@@ -36,4 +36,8 @@ public sealed class RealtimeOptions
     /// <summary>Bytes written to a socket before one flush; bounds what a burst costs in the transport's buffers.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxBytesPerFlush { get; set; } = 64 * 1024;
+
+    /// <summary>Writer loops shared by all streams; one per core keeps every core writing during a burst.</summary>
+    [Range(1, 256)]
+    public int Writers { get; set; } = Environment.ProcessorCount;
 }

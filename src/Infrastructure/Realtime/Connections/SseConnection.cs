@@ -1,32 +1,47 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 using CleanSse.Infrastructure.Realtime.EventLog;
 
 namespace CleanSse.Infrastructure.Realtime.Connections;
 
 /// <summary>
-/// One open event stream: a bounded queue of encoded frames and the loop that writes them to the client.
+/// One open event stream: a bounded queue of encoded frames, written to the client by the hub's writer pool.
 /// Producers (the dispatcher, the heartbeat, a replay) never wait on the socket: they queue shared bytes, and a client
 /// whose queue outgrows its bounds is disconnected. It comes back with Last-Event-ID and replays what it missed.
 /// </summary>
 public sealed class SseConnection : IDisposable
 {
-    private readonly Channel<OutboundFrame> _queue =
-        Channel.CreateUnbounded<OutboundFrame>(new UnboundedChannelOptions { SingleReader = true });
+    private const int Idle = 0;
+    private const int Scheduled = 1;
+    private const int Flushing = 2;
+    private const int Done = 3;
+    private const int Unstarted = 4;
 
     private readonly RealtimeOptions _options;
     private readonly RealtimeMetrics _metrics;
-    private readonly CancellationTokenSource _abort;
-    private readonly CancellationTokenRegistration _abortEndsQueue;
-    private readonly SemaphoreSlim _spaceFreed = new(0, 1);
-    private readonly Lock _gate = new();
+    private readonly SseWriterPool _writers;
+    private readonly CancellationTokenRegistration _requestAbortedRegistration;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Guards the queue, its counters and the catch-up hand-over; never held while anything is written.
+    private readonly Lock _gate = new();
+    private OutboundFrame[] _frames = [];
+    private int _head;
+    private int _count;
     private long _queuedBytes;
     private int _queuedEvents;
     private long _peakQueuedBytes;
+    private SemaphoreSlim? _spaceFreed;
+
     private long _lastEnqueuedAt;
     private int _disconnectReason;
+
+    // Who may write: producers schedule an idle stream; only the writer that holds it (Scheduled or Flushing) writes.
+    private int _writeState = Unstarted;
+    private PipeWriter? _output;
+    private ConfiguredValueTaskAwaitable<FlushResult>.ConfiguredValueTaskAwaiter _pendingFlush;
+    private Action? _onFlushCompleted;
 
     // Hand-over from catch-up to live: until the connection is live, the dispatcher's events wait in _pending and
     // the replay decides what goes out; positions at or before _last were already queued and are skipped.
@@ -34,17 +49,15 @@ public sealed class SseConnection : IDisposable
     private EventPosition _last;
     private List<LoggedEvent>? _pending = [];
 
-    public SseConnection(long id, string remoteAddress, RealtimeOptions options, RealtimeMetrics metrics, CancellationToken requestAborted)
+    public SseConnection(long id, string remoteAddress, RealtimeOptions options, RealtimeMetrics metrics, SseWriterPool writers, CancellationToken requestAborted)
     {
         Id = id;
         RemoteAddress = remoteAddress;
         _options = options;
         _metrics = metrics;
-        _abort = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-
-        // Whatever ends the stream also ends the pump's wait, through this one registration for the stream's life:
-        // the pump then waits on its queue without a token, which costs no allocation and no registration per wake-up.
-        _abortEndsQueue = _abort.Token.UnsafeRegister(static state => ((SseConnection)state!)._queue.Writer.TryComplete(), this);
+        _writers = writers;
+        Aborted = requestAborted;
+        _requestAbortedRegistration = requestAborted.UnsafeRegister(static state => ((SseConnection)state!).Disconnect(DisconnectReason.ClientGone), this);
         _lastEnqueuedAt = Environment.TickCount64;
     }
 
@@ -52,18 +65,20 @@ public sealed class SseConnection : IDisposable
 
     public string RemoteAddress { get; }
 
-    /// <summary>Cancelled when the client goes away or is disconnected for being too slow.</summary>
-    public CancellationToken Aborted => _abort.Token;
+    /// <summary>Cancelled when the client's request is aborted; a disconnect by the service shows in <see cref="DisconnectReason"/>.</summary>
+    public CancellationToken Aborted { get; }
 
     public DisconnectReason DisconnectReason => (DisconnectReason)Volatile.Read(ref _disconnectReason);
+
+    public bool IsDisconnected => DisconnectReason != DisconnectReason.None;
 
     public bool IsLive => _live;
 
     /// <summary>Bytes queued and not yet handed to the transport.</summary>
-    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+    public long QueuedBytes => Volatile.Read(ref _queuedBytes);
 
-    /// <summary>The most bytes this connection ever had queued; never above the configured bound plus one frame.</summary>
-    public long PeakQueuedBytes => Interlocked.Read(ref _peakQueuedBytes);
+    /// <summary>The most bytes this connection ever had queued; never above the configured bound.</summary>
+    public long PeakQueuedBytes => Volatile.Read(ref _peakQueuedBytes);
 
     public int QueuedEvents => Volatile.Read(ref _queuedEvents);
 
@@ -72,32 +87,59 @@ public sealed class SseConnection : IDisposable
     /// <summary>Queues a frame if it fits the bounds; otherwise disconnects the client as too slow.</summary>
     public bool TryEnqueue(ReadOnlyMemory<byte> frame, bool isEvent)
     {
-        var events = isEvent ? Interlocked.Increment(ref _queuedEvents) : Volatile.Read(ref _queuedEvents);
-        var bytes = Interlocked.Add(ref _queuedBytes, frame.Length);
-        if (events > _options.MaxQueuedEvents || bytes > _options.MaxQueuedBytes)
+        bool fits;
+        lock (_gate)
+        {
+            if (IsDisconnected)
+            {
+                return false;
+            }
+
+            fits = (!isEvent || _queuedEvents < _options.MaxQueuedEvents) && _queuedBytes + frame.Length <= _options.MaxQueuedBytes;
+            if (fits)
+            {
+                Push(new OutboundFrame(frame, isEvent));
+            }
+        }
+
+        if (!fits)
         {
             Disconnect(DisconnectReason.SlowClient);
             return false;
         }
 
-        return Write(new OutboundFrame(frame, isEvent), bytes);
+        ScheduleIfIdle();
+        return true;
     }
 
     /// <summary>Queues a frame of a replay, waiting for room rather than failing: the replay goes at the client's pace.</summary>
     public async ValueTask EnqueueWhenRoomAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
-        while (QueuedBytes > 0
-            && (QueuedBytes + frame.Length > _options.MaxQueuedBytes || QueuedEvents >= _options.MaxQueuedEvents))
+        while (true)
         {
-            await _spaceFreed.WaitAsync(cancellationToken);
+            SemaphoreSlim spaceFreed;
+            lock (_gate)
+            {
+                if (IsDisconnected)
+                {
+                    throw new OperationCanceledException("The stream was closed during the replay.", cancellationToken);
+                }
+
+                if (_queuedBytes == 0
+                    || (_queuedBytes + frame.Length <= _options.MaxQueuedBytes && _queuedEvents < _options.MaxQueuedEvents))
+                {
+                    Push(new OutboundFrame(frame, IsEvent: true));
+                    break;
+                }
+
+                // Only a replay ever waits for room, so only a stream that replays pays for the semaphore.
+                spaceFreed = _spaceFreed ??= new SemaphoreSlim(0, 1);
+            }
+
+            await spaceFreed.WaitAsync(cancellationToken);
         }
 
-        Interlocked.Increment(ref _queuedEvents);
-        var bytes = Interlocked.Add(ref _queuedBytes, frame.Length);
-        if (!Write(new OutboundFrame(frame, IsEvent: true), bytes))
-        {
-            throw new OperationCanceledException("The stream was closed during the replay.", cancellationToken);
-        }
+        ScheduleIfIdle();
     }
 
     /// <summary>Records that everything up to <paramref name="position"/> has been queued by the catch-up.</summary>
@@ -130,15 +172,18 @@ public sealed class SseConnection : IDisposable
                         _pending.RemoveAll(waiting => waiting.Position <= _last);
                     }
 
-                    if (_pending.Count >= _options.MaxQueuedEvents)
+                    if (_pending.Count < _options.MaxQueuedEvents)
                     {
-                        Disconnect(DisconnectReason.SlowClient);
+                        _pending.Add(logged);
                         return;
                     }
-
-                    _pending.Add(logged);
-                    return;
                 }
+            }
+
+            if (!_live)
+            {
+                Disconnect(DisconnectReason.SlowClient);
+                return;
             }
         }
 
@@ -177,63 +222,34 @@ public sealed class SseConnection : IDisposable
     /// <summary>Queues a last frame past the bounds and ends the stream once it is written (graceful shutdown).</summary>
     public void Close(ReadOnlyMemory<byte> finalFrame)
     {
-        if (Interlocked.CompareExchange(ref _disconnectReason, (int)DisconnectReason.Shutdown, (int)DisconnectReason.None) != (int)DisconnectReason.None)
+        lock (_gate)
         {
-            return;
+            if (Interlocked.CompareExchange(ref _disconnectReason, (int)DisconnectReason.Shutdown, (int)DisconnectReason.None) != (int)DisconnectReason.None)
+            {
+                return;
+            }
+
+            Push(new OutboundFrame(finalFrame, IsEvent: false));
         }
 
-        Interlocked.Add(ref _queuedBytes, finalFrame.Length);
-        _queue.Writer.TryWrite(new OutboundFrame(finalFrame, IsEvent: false));
-        _queue.Writer.TryComplete();
         ReleaseWaiters();
+        ScheduleIfIdle();
     }
 
-    /// <summary>Writes queued frames until the stream ends, coalescing whatever is queued into one flush.</summary>
-    public async Task PumpAsync(PipeWriter output)
+    /// <summary>
+    /// Starts writing queued frames to <paramref name="output"/>, coalescing whatever is queued into one flush; the task
+    /// ends once nothing more will be written, whatever the reason.
+    /// </summary>
+    public Task PumpAsync(PipeWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var reader = _queue.Reader;
-        var token = _abort.Token;
-        try
+        if (Interlocked.CompareExchange(ref _output, output, null) is not null)
         {
-            while (await reader.WaitToReadAsync(CancellationToken.None) && !token.IsCancellationRequested)
-            {
-                var bytes = 0;
-                var events = 0;
-                var frames = 0;
-                while (bytes < _options.MaxBytesPerFlush && reader.TryRead(out var frame))
-                {
-                    output.Write(frame.Bytes.Span);
-                    bytes += frame.Bytes.Length;
-                    frames++;
-                    if (frame.IsEvent)
-                    {
-                        events++;
-                    }
-                }
+            throw new InvalidOperationException("The stream is already being written.");
+        }
 
-                Interlocked.Add(ref _queuedBytes, -bytes);
-                Interlocked.Add(ref _queuedEvents, -events);
-                ReleaseWaiters();
-
-                var result = await output.FlushAsync(token);
-                _metrics.Delivered(events, bytes);
-                if (result.IsCompleted || result.IsCanceled)
-                {
-                    break;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            // The client went away or was disconnected; the reason is already recorded.
-        }
-        finally
-        {
-            // However the writing ended (the request aborted, the transport completed, or an error), nothing more will be
-            // written: record that the client is gone unless a reason already is, and let a replay waiting for room stop.
-            Disconnect(DisconnectReason.ClientGone);
-        }
+        Release();
+        return _ended.Task;
     }
 
     public void Disconnect(DisconnectReason reason)
@@ -248,54 +264,238 @@ public sealed class SseConnection : IDisposable
             _metrics.SlowClientDisconnected();
         }
 
-        _queue.Writer.TryComplete();
         ReleaseWaiters();
-
-        // Callbacks of the token (the pump's pending flush among them) run on the pool, never on the broadcaster's thread.
-        _ = _abort.CancelAsync();
+        if (Interlocked.CompareExchange(ref _writeState, Done, Idle) == Idle)
+        {
+            End();
+        }
+        else if (Volatile.Read(ref _writeState) == Flushing)
+        {
+            // The flush waits on a client that is not reading; its completion ends the stream.
+            _output?.CancelPendingFlush();
+        }
     }
 
     public void Dispose()
     {
-        _abortEndsQueue.Dispose();
-        _abort.Dispose();
-        _spaceFreed.Dispose();
+        _requestAbortedRegistration.Dispose();
+        _spaceFreed?.Dispose();
     }
 
-    private bool Write(OutboundFrame frame, long queuedBytes)
+    /// <summary>Called by a writer of the pool that holds this stream: one flush of what is queued, or the stream's end.</summary>
+    internal void WriteQueued()
     {
-        if (!_queue.Writer.TryWrite(frame))
+        var output = _output!;
+        var bytes = 0;
+        var events = 0;
+        try
         {
-            return false;
-        }
-
-        Interlocked.Exchange(ref _lastEnqueuedAt, Environment.TickCount64);
-        UpdatePeak(queuedBytes);
-        return true;
-    }
-
-    private void UpdatePeak(long queuedBytes)
-    {
-        var peak = Interlocked.Read(ref _peakQueuedBytes);
-        while (queuedBytes > peak)
-        {
-            var seen = Interlocked.CompareExchange(ref _peakQueuedBytes, queuedBytes, peak);
-            if (seen == peak)
+            if (DisconnectReason is DisconnectReason.ClientGone or DisconnectReason.SlowClient)
             {
+                Finish();
                 return;
             }
 
-            peak = seen;
+            while (bytes < _options.MaxBytesPerFlush && TryTake(out var frame))
+            {
+                output.Write(frame.Bytes.Span);
+                bytes += frame.Bytes.Length;
+                if (frame.IsEvent)
+                {
+                    events++;
+                }
+            }
+
+            if (bytes == 0)
+            {
+                Release();
+                return;
+            }
+
+            ReleaseWaiters();
+            // Consumed exactly once: at once when it completed, otherwise by the continuation registered below.
+#pragma warning disable CA2012
+            var flush = output.FlushAsync().ConfigureAwait(false).GetAwaiter();
+#pragma warning restore CA2012
+            if (!flush.IsCompleted)
+            {
+                _metrics.Delivered(events, bytes);
+                _pendingFlush = flush;
+                Interlocked.Exchange(ref _writeState, Flushing);
+                flush.UnsafeOnCompleted(_onFlushCompleted ??= OnFlushCompleted);
+
+                // A disconnect that came while this stream was still marked Scheduled left the cancel to this writer.
+                if (DisconnectReason is DisconnectReason.ClientGone or DisconnectReason.SlowClient)
+                {
+                    output.CancelPendingFlush();
+                }
+
+                return;
+            }
+
+            _metrics.Delivered(events, bytes);
+            Flushed(flush.GetResult());
         }
+#pragma warning disable CA1031 // One stream's failure must never stop the writer that all streams share.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            // The response is gone under us (the client left, or the request ended): nothing more can be written.
+            Disconnect(DisconnectReason.ClientGone);
+            Finish();
+        }
+    }
+
+    private void OnFlushCompleted()
+    {
+        try
+        {
+            var result = _pendingFlush.GetResult();
+            _pendingFlush = default;
+            Volatile.Write(ref _writeState, Scheduled);
+            Flushed(result);
+        }
+#pragma warning disable CA1031 // As in WriteQueued: the continuation runs on a shared thread.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            Disconnect(DisconnectReason.ClientGone);
+            Finish();
+        }
+    }
+
+    private void Flushed(FlushResult result)
+    {
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            // The client is gone (completed), or the service let it go while the flush waited (cancelled).
+            Disconnect(DisconnectReason.ClientGone);
+            Finish();
+        }
+        else if (HasQueued)
+        {
+            // More arrived meanwhile: back of the line, so one busy stream never starves the others.
+            _writers.Schedule(this);
+        }
+        else
+        {
+            Release();
+        }
+    }
+
+    /// <summary>Gives up the right to write; a stream that has more queued, or has ended, is dealt with at once.</summary>
+    private void Release()
+    {
+        Volatile.Write(ref _writeState, Idle);
+        Interlocked.MemoryBarrier();
+        var reason = DisconnectReason;
+        var ended = reason is DisconnectReason.ClientGone or DisconnectReason.SlowClient
+            || (reason == DisconnectReason.Shutdown && !HasQueued);
+        if (ended)
+        {
+            if (Interlocked.CompareExchange(ref _writeState, Done, Idle) == Idle)
+            {
+                End();
+            }
+        }
+        else if (HasQueued)
+        {
+            ScheduleIfIdle();
+        }
+    }
+
+    private void Finish()
+    {
+        Volatile.Write(ref _writeState, Done);
+        End();
+    }
+
+    private void End()
+    {
+        // Whatever ended the stream, record a reason (the client is gone unless one already is) before it is over.
+        Disconnect(DisconnectReason.ClientGone);
+        _ended.TrySetResult();
+    }
+
+    private void ScheduleIfIdle()
+    {
+        if (Interlocked.CompareExchange(ref _writeState, Scheduled, Idle) == Idle)
+        {
+            _writers.Schedule(this);
+        }
+    }
+
+    private bool HasQueued => Volatile.Read(ref _count) > 0;
+
+    private void Push(OutboundFrame frame)
+    {
+        if (_count == _frames.Length)
+        {
+            Grow();
+        }
+
+        _frames[(_head + _count) % _frames.Length] = frame;
+        _count++;
+        _queuedBytes += frame.Bytes.Length;
+        if (frame.IsEvent)
+        {
+            _queuedEvents++;
+        }
+
+        _peakQueuedBytes = Math.Max(_peakQueuedBytes, _queuedBytes);
+        Interlocked.Exchange(ref _lastEnqueuedAt, Environment.TickCount64);
+    }
+
+    private bool TryTake(out OutboundFrame frame)
+    {
+        lock (_gate)
+        {
+            if (_count == 0)
+            {
+                frame = default;
+                return false;
+            }
+
+            frame = _frames[_head];
+            _frames[_head] = default;
+            _head = (_head + 1) % _frames.Length;
+            _count--;
+            _queuedBytes -= frame.Bytes.Length;
+            if (frame.IsEvent)
+            {
+                _queuedEvents--;
+            }
+
+            return true;
+        }
+    }
+
+    private void Grow()
+    {
+        // Starts small: most streams only ever hold a frame or two at a time.
+        var larger = new OutboundFrame[Math.Max(4, _frames.Length * 2)];
+        for (var i = 0; i < _count; i++)
+        {
+            larger[i] = _frames[(_head + i) % _frames.Length];
+        }
+
+        _frames = larger;
+        _head = 0;
     }
 
     private void ReleaseWaiters()
     {
+        var spaceFreed = Volatile.Read(ref _spaceFreed);
+        if (spaceFreed is null)
+        {
+            return;
+        }
+
         try
         {
-            if (_spaceFreed.CurrentCount == 0)
+            if (spaceFreed.CurrentCount == 0)
             {
-                _spaceFreed.Release();
+                spaceFreed.Release();
             }
         }
         catch (SemaphoreFullException)

@@ -8,7 +8,7 @@ namespace CleanSse.Infrastructure.Realtime.Connections;
 /// The registry of open event streams. It admits streams within the configured limits, fans each logged event out to
 /// every live stream (the same encoded bytes for all), and closes them all on shutdown.
 /// </summary>
-public sealed class SseConnectionHub
+public sealed class SseConnectionHub : IDisposable
 {
     private readonly ConcurrentDictionary<long, SseConnection> _connections = new();
     private readonly ConcurrentDictionary<string, int> _perAddress = new(StringComparer.Ordinal);
@@ -16,6 +16,7 @@ public sealed class SseConnectionHub
     private readonly RealtimeOptions _options;
     private readonly RealtimeMetrics _metrics;
     private readonly byte[] _heartbeat = Wire.SseFrame.Comment("heartbeat");
+    private readonly SseWriterPool _writers;
     private long _nextId;
     private bool _closed;
 
@@ -24,6 +25,7 @@ public sealed class SseConnectionHub
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _metrics = metrics;
+        _writers = new SseWriterPool(_options.Writers);
     }
 
     public int Count => _connections.Count;
@@ -58,7 +60,7 @@ public sealed class SseConnectionHub
             }
 
             _perAddress[remoteAddress] = fromAddress + 1;
-            connection = new SseConnection(Interlocked.Increment(ref _nextId), remoteAddress, _options, _metrics, requestAborted);
+            connection = new SseConnection(Interlocked.Increment(ref _nextId), remoteAddress, _options, _metrics, _writers, requestAborted);
             _connections[connection.Id] = connection;
         }
 
@@ -135,4 +137,6 @@ public sealed class SseConnectionHub
             connection.Close(retry);
         }
     }
+
+    public void Dispose() => _writers.Dispose();
 }

@@ -15,11 +15,13 @@ var app = builder.Build();
 await app.Services.MigrateOrdersDatabaseAsync();
 
 // Outside the exception handler, so each request is logged with the status its client received, not a 500 for
-// every failure the handler answers as a 4xx.
-app.UseSerilogRequestLogging();
+// every failure the handler answers as a 4xx. Event streams log their own end instead: the per-request log's state
+// would otherwise live, per idle stream, for as long as the stream.
+app.UseWhen(context => !EventsEndpoints.IsStreamRequest(context.Request), branch => branch.UseSerilogRequestLogging());
 app.UseExceptionHandler();
-// Unknown routes (404), wrong methods (405) and wrong content types (415) get problem details too.
-app.UseStatusCodePages();
+// Unknown routes (404), wrong methods (405) and wrong content types (415) get problem details too. An event stream
+// always writes its own body, refusals included, so it does not carry this middleware for its whole life.
+app.UseWhen(context => !EventsEndpoints.IsStreamRequest(context.Request), branch => branch.UseStatusCodePages());
 app.UseDefaultFiles();
 app.UseStaticFiles();
 

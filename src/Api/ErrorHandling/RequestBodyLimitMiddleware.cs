@@ -10,7 +10,9 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
 {
     public const long MaxBodyBytes = 64 * 1024;
 
-    public async Task InvokeAsync(HttpContext context)
+    // Not async itself: a request that needs no buffering (every event stream among them) then keeps no frame of this
+    // middleware alive while it runs.
+    public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
@@ -21,21 +23,25 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
 
         if (request.ContentLength is null && (HttpMethods.IsPost(request.Method) || HttpMethods.IsPatch(request.Method) || HttpMethods.IsPut(request.Method)))
         {
-            // Counted here, not by the server's limit: Kestrel counts a chunked body's framing too, so its limit set
-            // to 64 KiB would refuse smaller bodies sent in many chunks.
-            var buffered = await BufferWithinLimitAsync(request.Body, context.RequestAborted);
-            context.Response.RegisterForDispose(buffered);
-            request.Body = buffered;
-        }
-        else
-        {
-            var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-            if (sizeFeature is { IsReadOnly: false })
-            {
-                sizeFeature.MaxRequestBodySize = MaxBodyBytes;
-            }
+            return BufferThenInvokeAsync(context);
         }
 
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = MaxBodyBytes;
+        }
+
+        return next(context);
+    }
+
+    private async Task BufferThenInvokeAsync(HttpContext context)
+    {
+        // Counted here, not by the server's limit: Kestrel counts a chunked body's framing too, so its limit set to
+        // 64 KiB would refuse smaller bodies sent in many chunks.
+        var buffered = await BufferWithinLimitAsync(context.Request.Body, context.RequestAborted);
+        context.Response.RegisterForDispose(buffered);
+        context.Request.Body = buffered;
         await next(context);
     }
 

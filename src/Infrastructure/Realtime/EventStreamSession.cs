@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text.Json;
 using CleanSse.Infrastructure.Realtime.Connections;
@@ -27,6 +28,7 @@ public sealed partial class EventStreamSession(
     public async Task RunAsync(SseConnection connection, string? lastEventId, PipeWriter output)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        var started = Stopwatch.GetTimestamp();
         var pump = connection.PumpAsync(output);
         try
         {
@@ -50,7 +52,8 @@ public sealed partial class EventStreamSession(
         finally
         {
             hub.Remove(connection);
-            LogStreamEnded(connection.Id, connection.DisconnectReason);
+            var lasted = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            LogStreamEnded(connection.Id, connection.RemoteAddress, lasted, connection.DisconnectReason);
             connection.Dispose();
         }
     }
@@ -126,8 +129,9 @@ public sealed partial class EventStreamSession(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {ConnectionId} failed while catching up")]
     private partial void LogCatchUpFailed(long connectionId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Stream {ConnectionId} ended: {Reason}")]
-    private partial void LogStreamEnded(long connectionId, DisconnectReason reason);
+    // A stream's one log line (the per-request log leaves streams out): how long it lasted and why it ended.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {ConnectionId} from {RemoteAddress} ended after {Elapsed:0} ms: {Reason}")]
+    private partial void LogStreamEnded(long connectionId, string remoteAddress, double elapsed, DisconnectReason reason);
 }
 
 internal sealed record ResetData(string Reason, string LastEventId);

@@ -47,7 +47,7 @@ public sealed class SseConnection : IDisposable
     // the replay decides what goes out; positions at or before _last were already queued and are skipped.
     private volatile bool _live;
     private EventPosition _last;
-    private List<LoggedEvent>? _pending = [];
+    private List<LoggedEvent>? _pending;
 
     public SseConnection(long id, string remoteAddress, RealtimeOptions options, RealtimeMetrics metrics, SseWriterPool writers, CancellationToken requestAborted)
     {
@@ -158,7 +158,7 @@ public sealed class SseConnection : IDisposable
         {
             lock (_gate)
             {
-                if (_pending is not null)
+                if (!_live)
                 {
                     // Events the catch-up has already queued (or starts after) would be skipped at GoLive: they are not
                     // part of what this client is behind by, so they neither wait here nor count against the bound.
@@ -167,14 +167,16 @@ public sealed class SseConnection : IDisposable
                         return;
                     }
 
-                    if (_pending.Count >= _options.MaxQueuedEvents)
+                    // Made only for a stream that is offered events while it catches up.
+                    var pending = _pending ??= [];
+                    if (pending.Count >= _options.MaxQueuedEvents)
                     {
-                        _pending.RemoveAll(waiting => waiting.Position <= _last);
+                        pending.RemoveAll(waiting => waiting.Position <= _last);
                     }
 
-                    if (_pending.Count < _options.MaxQueuedEvents)
+                    if (pending.Count < _options.MaxQueuedEvents)
                     {
-                        _pending.Add(logged);
+                        pending.Add(logged);
                         return;
                     }
                 }
@@ -296,26 +298,39 @@ public sealed class SseConnection : IDisposable
                 return;
             }
 
-            while (bytes < _options.MaxBytesPerFlush && TryTake(out var frame))
-            {
-                output.Write(frame.Bytes.Span);
-                bytes += frame.Bytes.Length;
-                if (frame.IsEvent)
-                {
-                    events++;
-                }
-            }
-
-            if (bytes == 0)
+            if (!TryTake(out var frame))
             {
                 Release();
                 return;
             }
 
+            ValueTask<FlushResult> written;
+            if (!HasQueued)
+            {
+                // The usual case, one frame: the transport frames and flushes it in one call (and the first one carries
+                // the response headers with it), with no buffer borrowed in between.
+                bytes = frame.Bytes.Length;
+                events = frame.IsEvent ? 1 : 0;
+                written = output.WriteAsync(frame.Bytes);
+            }
+            else
+            {
+                do
+                {
+                    output.Write(frame.Bytes.Span);
+                    bytes += frame.Bytes.Length;
+                    events += frame.IsEvent ? 1 : 0;
+                }
+                while (bytes < _options.MaxBytesPerFlush && TryTake(out frame));
+
+                written = output.FlushAsync();
+            }
+
             ReleaseWaiters();
+
             // Consumed exactly once: at once when it completed, otherwise by the continuation registered below.
 #pragma warning disable CA2012
-            var flush = output.FlushAsync().ConfigureAwait(false).GetAwaiter();
+            var flush = written.ConfigureAwait(false).GetAwaiter();
 #pragma warning restore CA2012
             if (!flush.IsCompleted)
             {

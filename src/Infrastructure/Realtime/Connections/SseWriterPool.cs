@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Tasks.Sources;
 
 namespace CleanSse.Infrastructure.Realtime.Connections;
 
@@ -15,18 +16,18 @@ public sealed class SseWriterPool : IDisposable
     private const int StreamsPerTurn = 64;
 
     private readonly ConcurrentQueue<SseConnection> _ready = new();
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly Task[] _loops;
-    private int _parked;
+    private readonly WriterLoop[] _loops;
     private volatile bool _stopping;
 
     public SseWriterPool(int loops)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(loops, 1);
-        _loops = new Task[loops];
+        _loops = new WriterLoop[loops];
         for (var i = 0; i < loops; i++)
         {
-            _loops[i] = Task.Run(RunAsync);
+            var loop = new WriterLoop();
+            _loops[i] = loop;
+            _ = Task.Run(() => RunAsync(loop));
         }
     }
 
@@ -40,10 +41,13 @@ public sealed class SseWriterPool : IDisposable
     public void Dispose()
     {
         _stopping = true;
-        _wake.Release(_loops.Length);
+        foreach (var loop in _loops)
+        {
+            loop.TryWake();
+        }
     }
 
-    private async Task RunAsync()
+    private async Task RunAsync(WriterLoop loop)
     {
         var written = 0;
         while (!_stopping)
@@ -58,31 +62,61 @@ public sealed class SseWriterPool : IDisposable
                 }
             }
 
-            // Parked before the last look, so a stream scheduled in between either is seen here or wakes a loop.
-            Interlocked.Increment(ref _parked);
-            if (!_ready.IsEmpty)
+            // Parked before the last look, so a stream scheduled in between is either seen here or wakes this loop.
+            loop.Park();
+            if ((!_ready.IsEmpty || _stopping) && loop.TryUnpark())
             {
-                WakeOne();
+                continue;
             }
 
-            await _wake.WaitAsync().ConfigureAwait(false);
+            await loop.WaitAsync();
         }
     }
 
     private void WakeOne()
     {
-        // Each permit released is paid for by one parked loop, so permits never pile up while the loops are busy.
-        var parked = Volatile.Read(ref _parked);
-        while (parked > 0)
+        foreach (var loop in _loops)
         {
-            var seen = Interlocked.CompareExchange(ref _parked, parked - 1, parked);
-            if (seen == parked)
+            if (loop.TryWake())
             {
-                _wake.Release();
                 return;
             }
-
-            parked = seen;
         }
+    }
+
+    /// <summary>One loop's parking spot: a reusable signal, so parking and waking allocate nothing.</summary>
+    private sealed class WriterLoop : IValueTaskSource
+    {
+        private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
+        private int _parked;
+
+        public void Park() => Interlocked.Exchange(ref _parked, 1);
+
+        /// <summary>Leaves the spot unless a waker already claimed it (then its signal is on the way).</summary>
+        public bool TryUnpark() => Interlocked.Exchange(ref _parked, 0) == 1;
+
+        public bool TryWake()
+        {
+            if (Volatile.Read(ref _parked) == 0 || Interlocked.CompareExchange(ref _parked, 0, 1) != 1)
+            {
+                return false;
+            }
+
+            _signal.SetResult(true);
+            return true;
+        }
+
+        public ValueTask WaitAsync() => new(this, _signal.Version);
+
+        void IValueTaskSource.GetResult(short token)
+        {
+            _signal.GetResult(token);
+            _signal.Reset();
+        }
+
+        ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _signal.GetStatus(token);
+
+        void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _signal.OnCompleted(continuation, state, token, flags);
     }
 }

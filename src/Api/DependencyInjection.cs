@@ -5,6 +5,7 @@ using CleanSse.Application.Orders;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Publishing;
 using FluentValidation;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Mapster;
 using OpenTelemetry.Metrics;
 using Serilog;
@@ -37,6 +38,11 @@ public static class DependencyInjection
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+
+        // Socket completions go straight to the thread pool rather than through Kestrel's few I/O queues. A broadcast
+        // hands the transport one send per stream at once; in an I/O queue the next request's read and response wait
+        // behind all of them, while on the pool they take turns with them (measured in BENCHMARKS.md).
+        services.Configure<SocketTransportOptions>(options => options.IOQueueCount = 0);
 
         services.ConfigureHttpJsonOptions(options =>
         {

@@ -44,7 +44,9 @@ public static class DependencyInjection
         }
         else if (string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
         {
-            services.AddDbContext<OrdersDbContext>(options => options.UseSqlite(connectionString ?? DefaultOrdersConnectionString));
+            services.AddDbContext<OrdersDbContext>(options => options
+                .UseSqlite(connectionString ?? DefaultOrdersConnectionString)
+                .AddInterceptors(new SqliteBusyTimeoutInterceptor()));
         }
         else
         {
@@ -115,6 +117,13 @@ public static class DependencyInjection
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
                 await db.Database.MigrateAsync(cancellationToken);
+                if (db.Database.IsSqlite())
+                {
+                    // Write-ahead logging, kept in the file: reads no longer wait on a write, and a commit appends to
+                    // the log instead of rewriting a journal.
+                    await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
+                }
+
                 return;
             }
             catch (System.Data.Common.DbException) when (attempt < attempts)

@@ -32,6 +32,9 @@ public sealed class BenchOptions
 
     public int SlowRate { get; private set; } = 125;
 
+    /// <summary>Items in each order of the slow-consumer case (1..50).</summary>
+    public int SlowItems { get; private set; } = 40;
+
     /// <summary>Clients of the Redis case, split over two instances (0 skips it).</summary>
     public int RedisClients { get; private set; } = 1_000;
 
@@ -76,6 +79,7 @@ public sealed class BenchOptions
                 case "--slow-clients": options.SlowClients = Int(value); break;
                 case "--slow-orders": options.SlowOrders = Int(value); break;
                 case "--slow-rate": options.SlowRate = Int(value); break;
+                case "--slow-items": options.SlowItems = Int(value); break;
                 case "--redis-clients": options.RedisClients = Int(value); break;
                 case "--redis": options.Redis = value; break;
                 case "--source-addresses": options.SourceAddresses = Int(value); break;
@@ -97,7 +101,7 @@ public sealed class BenchOptions
           --parallel-publishers 4       one more burst at the smallest client count, with parallel POSTers (1: skip)
           --spaced 20 --interval-ms 100 spaced single orders
           --memory-clients 10000        idle connections for the memory figure (0: skip)
-          --slow-clients 1000 --slow-orders 1500 --slow-rate 125   slow-consumer case (0: skip)
+          --slow-clients 1000 --slow-orders 1500 --slow-rate 125 --slow-items 40   slow-consumer case (0: skip)
           --redis-clients 1000 --redis 127.0.0.1:6379               Redis case, two instances (0: skip)
           --source-addresses 16 --connect-parallel 200 --phase-timeout 90
           --out artifacts/bench         results.json, results.md, fanout.svg

@@ -28,7 +28,7 @@ public sealed class Publisher : IDisposable
         };
     }
 
-    public async Task<PublishResult> BurstAsync(int count, int parallel, string? note, CancellationToken cancellationToken)
+    public async Task<PublishResult> BurstAsync(int count, int parallel, OrderBody? body, CancellationToken cancellationToken)
     {
         var run = new Run();
         var remaining = count;
@@ -37,14 +37,14 @@ public sealed class Publisher : IDisposable
         {
             while (Interlocked.Decrement(ref remaining) >= 0 && !cancellationToken.IsCancellationRequested)
             {
-                await PostAsync(run, note, cancellationToken);
+                await PostAsync(run, body ?? OrderBody.Small, cancellationToken);
             }
         });
         await Task.WhenAll(workers);
         return run.Result(started);
     }
 
-    public async Task<PublishResult> SpacedAsync(int count, TimeSpan interval, string? note, CancellationToken cancellationToken)
+    public async Task<PublishResult> SpacedAsync(int count, TimeSpan interval, OrderBody? body, CancellationToken cancellationToken)
     {
         var run = new Run();
         var started = Stopwatch.GetTimestamp();
@@ -58,7 +58,7 @@ public sealed class Publisher : IDisposable
                 await Task.Delay(wait, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
-            posts.Add(PostAsync(run, note, cancellationToken));
+            posts.Add(PostAsync(run, body ?? OrderBody.Small, cancellationToken));
         }
 
         await Task.WhenAll(posts);
@@ -67,13 +67,11 @@ public sealed class Publisher : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task PostAsync(Run run, string? note, CancellationToken cancellationToken)
+    private async Task PostAsync(Run run, OrderBody shape, CancellationToken cancellationToken)
     {
         var server = _servers[Interlocked.Increment(ref _next) % _servers.Count];
         var sent = Stopwatch.GetTimestamp();
-        var body = string.Create(
-            CultureInfo.InvariantCulture,
-            $$"""{"customer":"lat~{{sent}}~","items":[{"sku":"BENCH-1","quantity":2,"unitPrice":12.5}]{{(note is null ? "" : $",\"note\":\"{note}\"")}}}""");
+        var body = string.Create(CultureInfo.InvariantCulture, $$"""{"customer":"lat~{{sent}}~",{{shape.Json}}}""");
         Interlocked.Increment(ref run.Sent);
         try
         {
@@ -112,5 +110,20 @@ public sealed class Publisher : IDisposable
 
         public PublishResult Result(long started) =>
             new(Sent, Accepted, Failed, Stopwatch.GetElapsedTime(started).TotalSeconds, PostLatency, FirstError);
+    }
+}
+
+/// <summary>What an order carries besides its timestamped customer: its items and note, as a JSON fragment.</summary>
+public sealed record OrderBody(string Json)
+{
+    /// <summary>One item, no note: the fan-out cases.</summary>
+    public static readonly OrderBody Small = new("\"items\":[{\"sku\":\"BENCH-1\",\"quantity\":2,\"unitPrice\":12.5}]");
+
+    /// <summary><paramref name="items"/> items with long SKUs and a note of <paramref name="noteLength"/> characters, all within the API's limits.</summary>
+    public static OrderBody Large(int items, int noteLength)
+    {
+        var lines = Enumerable.Range(1, items).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $$"""{"sku":"{{"BENCH-".PadRight(56, 'S')}}{{i:D3}}","quantity":{{i}},"unitPrice":12.5}"""));
+        return new($"\"items\":[{string.Join(',', lines)}],\"note\":\"{new string('x', noteLength)}\"");
     }
 }

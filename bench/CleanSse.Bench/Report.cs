@@ -54,7 +54,7 @@ public static class Report
 
         if (report.Servers.Any(server => server.SlowConsumer is not null))
         {
-            Line(text, $"### Slow consumer: {settings.SlowClients:N0} clients, one stalled; {settings.SlowOrders} orders at {settings.SlowRate}/s with a 400-character note");
+            Line(text, $"### Slow consumer: {settings.SlowClients:N0} clients, one stalled; {settings.SlowOrders:N0} orders at {settings.SlowRate}/s, each with {settings.SlowItems} items and a 400-character note");
             text.AppendLine();
             text.AppendLine("| server | delivered to the others | p50 | p99 | max | POST p99 | POST failures | RSS before → peak | growth | stalled client cut off |");
             text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");

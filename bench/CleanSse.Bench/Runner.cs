@@ -238,8 +238,9 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
             }
         });
 
-        // Orders with a long note: bigger frames, so the stalled client's socket buffers fill within seconds.
-        var note = new string('x', 400);
+        // Large orders (many items, a long note): what the stalled client is sent outgrows the kernel's socket buffers
+        // (up to 4 MiB on loopback here) and a server's own bound within the case, so the case shows what each does then.
+        var body = OrderBody.Large(options.SlowItems, 400);
         var phase = await MeasureAsync(
             "slow-consumer",
             clients,
@@ -259,7 +260,7 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
         async Task<PublishResult> publisher(CancellationToken token)
         {
             using var posting = NewPublisher([server.BaseAddress]);
-            return await posting.SpacedAsync(options.SlowOrders, TimeSpan.FromSeconds(1.0 / options.SlowRate), note, token);
+            return await posting.SpacedAsync(options.SlowOrders, TimeSpan.FromSeconds(1.0 / options.SlowRate), body, token);
         }
     }
 

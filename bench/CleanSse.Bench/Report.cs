@@ -32,6 +32,7 @@ public static class Report
         Line(text, $"Load average (1, 5, 15 min) at start: {machine.LoadAtStart}; at end: {machine.LoadAtEnd}. Run took {report.DurationSeconds / 60:F1} min.");
         text.AppendLine();
 
+        Targets.Write(text, report);
         FanoutTable(text, report, $"Fan-out, bursts of {settings.Burst} orders ({settings.Publishers} POSTer{(settings.Publishers == 1 ? "" : "s")}, back to back)", point => point.Burst);
         FanoutTable(text, report, $"Fan-out, {settings.Spaced} single orders {settings.IntervalMs} ms apart", point => point.Spaced);
         FanoutTable(text, report, $"Fan-out, bursts of {settings.Burst} orders from {settings.ParallelPublishers} parallel POSTers", point => point.ParallelBurst);

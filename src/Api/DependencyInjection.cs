@@ -5,8 +5,8 @@ using CleanSse.Application.Orders;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Publishing;
 using FluentValidation;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Mapster;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using OpenTelemetry.Metrics;
 using Serilog;
 

@@ -39,7 +39,7 @@ public sealed class SseWriterPoolTests
     public async Task A_stream_whose_client_stopped_reading_holds_no_writer_while_others_are_written()
     {
         // One writer loop for all: if a waiting flush held it, nothing else would ever be written.
-        var hub = new SseConnectionHub(Microsoft.Extensions.Options.Options.Create(new RealtimeOptions { Writers = 1 }), CreateMetrics());
+        using var hub = CreateHub(new RealtimeOptions { Writers = 1 });
         using var stalled = Open(hub, "198.51.100.7");
         var stalledOutput = new GatedPipeWriter();
         var stalledPump = stalled.PumpAsync(stalledOutput);
@@ -63,7 +63,6 @@ public sealed class SseWriterPoolTests
         await Within(stalledPump, "the stalled stream to end once its flush is cancelled");
         healthy.Disconnect(DisconnectReason.ClientGone);
         await Within(healthyPump, "the healthy pump to end");
-        hub.Dispose();
     }
 
     /// <summary>A transport whose flushes stay pending until opened, and that records how much each flush carried.</summary>

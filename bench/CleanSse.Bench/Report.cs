@@ -126,7 +126,7 @@ public static class Report
         Append(svg, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">""");
         Append(svg, $"""<rect width="{width}" height="{height}" fill="white"/>""");
         Append(svg, $"""<text x="{left}" y="22" font-size="15" font-weight="bold">Delivered events per second against connected clients</text>""");
-        Append(svg, $"""<text x="{left}" y="38" fill="#555">{Escape($"{report.Machine.Cpu}, {report.Machine.Cores} cores; load average at start {report.Machine.LoadAtStart} (shared machine)")}</text>""");
+        Append(svg, $"""<text x="{left}" y="38" fill="#555">{Escape($"{report.Machine.Cpu}, {report.Machine.Cores} cores; load average at start {report.Machine.LoadAtStart}")}</text>""");
 
         var panels = new (string Title, Func<FanoutPoint, PhaseResult?> Phase)[]
         {

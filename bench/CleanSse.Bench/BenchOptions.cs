@@ -49,6 +49,12 @@ public sealed class BenchOptions
 
     public string Output { get; private set; } = Path.Combine("artifacts", "bench");
 
+    /// <summary>
+    /// Another build of CleanSse.Api.dll (an earlier commit) run as server <c>baseline</c>, so a change is compared with
+    /// what it replaces in the same run, on the same machine state.
+    /// </summary>
+    public string? Baseline { get; private set; }
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -86,6 +92,7 @@ public sealed class BenchOptions
                 case "--connect-parallel": options.ConnectParallel = Int(value); break;
                 case "--phase-timeout": options.PhaseTimeoutSeconds = Int(value); break;
                 case "--out": options.Output = value; break;
+                case "--baseline": options.Baseline = Path.GetFullPath(value); break;
                 default: throw new ArgumentException($"Unknown option {name}.\n{Usage}");
             }
         }
@@ -105,6 +112,7 @@ public sealed class BenchOptions
           --redis-clients 1000 --redis 127.0.0.1:6379               Redis case, two instances (0: skip)
           --source-addresses 16 --connect-parallel 200 --phase-timeout 90
           --out artifacts/bench         results.json, results.md, fanout.svg
+          --baseline PATH               an earlier build's CleanSse.Api.dll, run as server 'baseline' (add it to --servers)
         """;
 
     private static int Int(string value) => int.Parse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);

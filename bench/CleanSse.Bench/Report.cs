@@ -19,6 +19,7 @@ public static class Report
         ["builtin"] = "#1f77b4",
         ["signalr"] = "#ff7f0e",
         ["cleansse"] = "#2ca02c",
+        ["baseline"] = "#98df8a",
     };
 
     public static string ToJson(BenchReport report) => JsonSerializer.Serialize(report, Json);
@@ -203,6 +204,7 @@ public static class Report
         "builtin" => "built-in ServerSentEvents",
         "signalr" => "SignalR (WebSockets)",
         "cleansse" => "CleanSse",
+        "baseline" => "CleanSse (baseline build)",
         _ => server,
     };
 

@@ -20,7 +20,8 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
         "builtin" => new("builtin", Competitor("BuiltIn"), ClientProtocol.Sse, false),
         "signalr" => new("signalr", Competitor("SignalR"), ClientProtocol.SignalR, false),
         "cleansse" => new("cleansse", Path.Combine(repositoryRoot, "src", "Api", "bin", configuration, "net10.0", "CleanSse.Api.dll"), ClientProtocol.Sse, true),
-        _ => throw new ArgumentException($"Unknown server '{name}': naive, builtin, signalr or cleansse."),
+        "baseline" => new("baseline", options.Baseline ?? throw new ArgumentException("Server 'baseline' needs --baseline PATH."), ClientProtocol.Sse, true),
+        _ => throw new ArgumentException($"Unknown server '{name}': naive, builtin, signalr, cleansse or baseline."),
     };
 
     public async Task<ServerResult> RunServerAsync(ServerKind kind)

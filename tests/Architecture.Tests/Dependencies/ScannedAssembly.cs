@@ -46,7 +46,7 @@ internal sealed class ScannedAssembly
         return new ScannedAssembly(
             module.Assembly.Name.Name,
             [.. module.AssemblyReferences.Select(reference => reference.Name)],
-            types);
+            [.. types.Select(type => WithNestedTypes(type, types))]);
     }
 
     public override string ToString() => Name;
@@ -81,6 +81,28 @@ internal sealed class ScannedAssembly
             collector.Calls,
             MessageTypes.Of(owner),
             GeneratorOf(owner));
+    }
+
+    /// <summary>
+    /// A type with what the types nested in it depend on and call: they are part of it, so a rule that judges a type
+    /// (a command handler, a domain type) cannot be dodged by moving code into a nested helper.
+    /// </summary>
+    private static ScannedType WithNestedTypes(ScannedType type, IReadOnlyList<ScannedType> types)
+    {
+        var nested = types.Where(candidate => candidate.FullName.StartsWith(type.FullName + "+", StringComparison.Ordinal)).ToList();
+        if (nested.Count == 0)
+        {
+            return type;
+        }
+
+        return type with
+        {
+            Dependencies = type.Dependencies
+                .Concat(nested.SelectMany(inner => inner.Dependencies))
+                .Where(dependency => dependency.Assembly != type.Assembly || !dependency.FullName.StartsWith(type.FullName + "+", StringComparison.Ordinal))
+                .ToHashSet(),
+            Calls = [.. type.Calls, .. nested.SelectMany(inner => inner.Calls)],
+        };
     }
 
     private static bool IsTheCompilersOwn(Dependency dependency) =>

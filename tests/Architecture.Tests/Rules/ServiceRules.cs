@@ -18,6 +18,21 @@ namespace CleanSse.Architecture.Tests.Rules;
 /// <summary>The architecture of the service, one rule each, with what each rule must find in the fixture.</summary>
 internal static class ServiceRules
 {
+    // The rules that planted violations are checked against by name.
+    public const string DomainDependencies = "Domain types use only the domain and the base library's primitives, collections, LINQ, text and globalization";
+
+    public const string ApplicationDependencies = "Application types use only the domain, the mediator, validation, mapping, logging and DI abstractions, and the base library's allowed parts";
+
+    public const string CompositionRootOnly = "Only the composition root uses the infrastructure; endpoint types may use the realtime stream entry point";
+
+    public const string EndpointTypesMapRoutes = "Only endpoint types map routes";
+
+    public const string EndpointDependencies = "Endpoint types send messages and reach neither the domain, repository ports, the DbContext, EF Core, data access nor the publisher";
+
+    public const string PersistenceApartFromRealtime = "Persistence and realtime do not depend on each other";
+
+    public const string CommandHandlersDoNotPublish = "Command handlers neither publish nor send messages";
+
     private static readonly Lazy<ScannedAssembly> DomainAssembly = new(() => ScannedAssembly.Load(typeof(Order).Assembly));
     private static readonly Lazy<ScannedAssembly> ApplicationAssembly = new(() => ScannedAssembly.Load(typeof(OrderDto).Assembly));
     private static readonly Lazy<ScannedAssembly> InfrastructureAssembly = new(() => ScannedAssembly.Load(typeof(Infrastructure.DependencyInjection).Assembly));
@@ -66,7 +81,7 @@ internal static class ServiceRules
     public static IReadOnlyList<ArchitectureRule> All { get; } =
     [
         ArchitectureRule.ForTypes(
-            "Domain types use only the domain and the base library's primitives, collections, LINQ, text and globalization",
+            DomainDependencies,
             () => Domain,
             Layer.Domain.Holds,
             type => type.Dependencies
@@ -84,6 +99,7 @@ internal static class ServiceRules
             typeof(DomainTypeWritingFiles),
             typeof(DomainTypeQueryingADatabase),
             typeof(DomainTypeStartingAThread),
+            typeof(DomainTypeUsingATimer),
             typeof(DomainTypeUsingATimer.Ticker),
             typeof(DomainTypeWritingToTheConsole),
             typeof(DomainTypeReadingTheClock)),
@@ -97,7 +113,7 @@ internal static class ServiceRules
             [.. FixturePackageReferences]),
 
         ArchitectureRule.ForTypes(
-            "Application types use only the domain, the mediator, validation, mapping, logging and DI abstractions, and the base library's allowed parts",
+            ApplicationDependencies,
             () => Application,
             Layer.Application.Holds,
             type => type.Dependencies
@@ -136,7 +152,7 @@ internal static class ServiceRules
             Layer.Infrastructure.Assembly),
 
         ArchitectureRule.ForTypes(
-            "Only the composition root uses the infrastructure; endpoint types may use the realtime stream entry point",
+            CompositionRootOnly,
             () => Api,
             type => Layer.Api.Holds(type) && !IsCompositionRoot(type),
             type => type.Dependencies
@@ -150,7 +166,7 @@ internal static class ServiceRules
             typeof(OrderLookup)),
 
         ArchitectureRule.ForTypes(
-            "Only endpoint types map routes",
+            EndpointTypesMapRoutes,
             () => Api,
             Layer.Api.Holds,
             type => IsEndpointType(type)
@@ -161,7 +177,7 @@ internal static class ServiceRules
             typeof(InstanceEndpoints)),
 
         ArchitectureRule.ForTypes(
-            "Endpoint types send messages and reach neither the domain, repository ports, the DbContext, EF Core, data access nor the publisher",
+            EndpointDependencies,
             () => Api,
             IsEndpointType,
             type => type.Dependencies
@@ -180,7 +196,7 @@ internal static class ServiceRules
             typeof(SqlEndpoints)),
 
         ArchitectureRule.ForTypes(
-            "Persistence and realtime do not depend on each other",
+            PersistenceApartFromRealtime,
             () => Infrastructure,
             type => Layer.Infrastructure.Holds(type) && (IsWithin(type, PersistenceNamespace) || IsWithin(type, RealtimeNamespace)),
             type => type.Dependencies
@@ -190,7 +206,7 @@ internal static class ServiceRules
             typeof(RealtimeTypeUsingPersistence)),
 
         ArchitectureRule.ForTypes(
-            "Command handlers neither publish nor send messages",
+            CommandHandlersDoNotPublish,
             () => WithMessages,
             type => type.Messages.IsCommandHandler,
             type => type.Dependencies.Where(dependency => MessageSenders.Contains(dependency.FullName)).Select(Uses),

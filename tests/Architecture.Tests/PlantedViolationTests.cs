@@ -19,7 +19,9 @@ public sealed class PlantedViolationTests
         // A new seed each run covers more names over time; the message gives it, to replay a failure.
         var seed = Random.Shared.Next();
         var planting = PlantedViolations.Named(kind).Plant(new Planter(new Random(seed)));
-        var assembly = ScannedAssembly.Load(InMemoryCompiler.Compile(planting.AssemblyName, planting.Types.Select(planted => planted.Type.File)));
+        var assembly = ScannedAssembly.Load(InMemoryCompiler.Compile(
+            planting.AssemblyName,
+            [.. planting.Types.Select(planted => planted.Type.File), .. planting.SupportFiles]));
 
         foreach (var (planted, expectations) in planting.Types)
         {

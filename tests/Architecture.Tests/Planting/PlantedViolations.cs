@@ -10,7 +10,11 @@ namespace CleanSse.Architecture.Tests.Planting;
 internal sealed record Expectation(string Rule, string? Evidence);
 
 /// <summary>Planted types to compile together into an assembly, each with what the rules must say about it.</summary>
-internal sealed record Planting(string AssemblyName, IReadOnlyList<(PlantedType Type, IReadOnlyList<Expectation> Expectations)> Types);
+internal sealed record Planting(string AssemblyName, IReadOnlyList<(PlantedType Type, IReadOnlyList<Expectation> Expectations)> Types)
+{
+    /// <summary>Source compiled with the planted types that the rules are not asked about.</summary>
+    public IReadOnlyList<SourceFile> SupportFiles { get; init; } = [];
+}
 
 // Each planted statement stores what it reaches into 'state': the compiler drops a side-effect-free expression whose
 // value is discarded, and with it the very dependency the statement was meant to plant.
@@ -84,6 +88,8 @@ internal static class PlantedViolations
             alwaysAnEndpoint: true)),
 
         new("A command handler that publishes or sends", CommandHandlers),
+
+        new("The realtime stream entry point, used by endpoint types (allowed) and elsewhere in the Api", StreamEntryPoint),
     ];
 
     public static PlantedViolation Named(string name) => All.Single(violation => violation.Name == name);
@@ -153,6 +159,40 @@ internal static class PlantedViolations
                 statement);
             return (type, expectations(isEndpoint));
         })]);
+
+    /// <summary>
+    /// Api types that use the realtime layer's stream entry point, compiled here beside them under its own name (the
+    /// rule knows it by name): endpoint types may, other types may not.
+    /// </summary>
+    private static Planting StreamEntryPoint(Planter planter)
+    {
+        var entryPoint = new SourceFile(
+            "src/Infrastructure/Realtime/EventStreamEndpoint.cs",
+            $$"""
+            namespace CleanSse.Infrastructure.Realtime
+            {
+                public static class EventStreamEndpoint
+                {
+                    public static void Open(object? state) { }
+                }
+            }
+            """);
+
+        return new("CleanSse.Api", [.. Enum.GetValues<HidingPlace>().Select(place =>
+        {
+            var isEndpoint = planter.Coin();
+            var type = planter.Plant(
+                planter.Coin() ? planter.Namespace("CleanSse.Api") : planter.Namespace(null),
+                planter.TypeName(isEndpoint ? "Endpoints" : null),
+                isStatic: isEndpoint || planter.Coin(),
+                place,
+                "global::CleanSse.Infrastructure.Realtime.EventStreamEndpoint.Open(state);");
+            return (type, (IReadOnlyList<Expectation>)[new(ServiceRules.CompositionRootOnly, isEndpoint ? null : Uses(ServiceRules.EventStreamEndpoint))]);
+        })])
+        {
+            SupportFiles = [entryPoint],
+        };
+    }
 
     /// <summary>Command handlers, anywhere, that reach for the publisher, the mediator or the sender.</summary>
     private static Planting CommandHandlers(Planter planter) =>

@@ -27,12 +27,7 @@ app.UseStaticFiles();
 
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.UseMiddleware<RequestBodyLimitMiddleware>());
 
-var api = app.MapGroup("/api");
-api.MapOrdersEndpoints();
-api.MapEventsEndpoints();
-
-app.MapHealthChecks("/healthz");
-app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapServiceEndpoints();
 
 await app.RunAsync();
 

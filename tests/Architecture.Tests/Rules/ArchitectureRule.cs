@@ -1,10 +1,12 @@
-using System.Reflection;
-using NetArchTest.Rules;
+using CleanSse.Architecture.Tests.Dependencies;
 
 namespace CleanSse.Architecture.Tests.Rules;
 
-/// <summary>What a rule looked at in an assembly, and which of those things broke it.</summary>
-internal sealed record RuleOutcome(IReadOnlyList<string> Checked, IReadOnlyList<string> Violations);
+/// <summary>
+/// What a rule looked at, which of those things broke it, and how (one line per offending dependency or call, prefixed
+/// with the offender's name).
+/// </summary>
+internal sealed record RuleOutcome(IReadOnlyList<string> Checked, IReadOnlyList<string> Violations, IReadOnlyList<string> Details);
 
 /// <summary>
 /// One architecture rule, built once and applied both to the service's assemblies, where it must hold, and to the
@@ -12,16 +14,17 @@ internal sealed record RuleOutcome(IReadOnlyList<string> Checked, IReadOnlyList<
 /// </summary>
 internal sealed class ArchitectureRule
 {
-    private readonly Func<IReadOnlyList<Assembly>, RuleOutcome> _check;
+    private readonly Func<IReadOnlyList<ScannedAssembly>, RuleOutcome> _check;
+    private readonly Func<IReadOnlyList<ScannedAssembly>> _service;
 
     private ArchitectureRule(
         string name,
-        IReadOnlyList<Assembly> service,
-        Func<IReadOnlyList<Assembly>, RuleOutcome> check,
+        Func<IReadOnlyList<ScannedAssembly>> service,
+        Func<IReadOnlyList<ScannedAssembly>, RuleOutcome> check,
         IReadOnlyList<string> violationsInFixture)
     {
         Name = name;
-        Service = service;
+        _service = service;
         _check = check;
         ViolationsInFixture = violationsInFixture;
     }
@@ -29,48 +32,55 @@ internal sealed class ArchitectureRule
     public string Name { get; }
 
     /// <summary>The service's assemblies the rule is about.</summary>
-    public IReadOnlyList<Assembly> Service { get; }
+    public IReadOnlyList<ScannedAssembly> Service => _service();
 
     /// <summary>What the rule must report when it is applied to the rule-breaking fixture assembly.</summary>
     public IReadOnlyList<string> ViolationsInFixture { get; }
 
-    /// <summary>A rule over types: those that <paramref name="select"/> picks must meet <paramref name="require"/>.</summary>
+    /// <summary>
+    /// A rule over the types that <paramref name="select"/> picks: each of them must have no <paramref name="breaches"/>,
+    /// which describe what breaks the rule (a dependency, a call, a missing modifier).
+    /// </summary>
     public static ArchitectureRule ForTypes(
         string name,
-        Assembly[] service,
-        Func<Types, PredicateList> select,
-        Func<Conditions, ConditionList> require,
+        Func<IReadOnlyList<ScannedAssembly>> service,
+        Func<ScannedType, bool> select,
+        Func<ScannedType, IEnumerable<string>> breaches,
         params Type[] violationsInFixture) =>
         new(
             name,
             service,
             assemblies =>
             {
-                var selected = select(Types.InAssemblies(assemblies)).GetTypes().Select(type => type.FullName!).ToList();
-                var result = require(select(Types.InAssemblies(assemblies)).Should()).GetResult();
-                return new RuleOutcome(selected, [.. result.FailingTypeNames ?? []]);
+                var selected = assemblies.SelectMany(assembly => assembly.Types).Where(select).ToList();
+                var details = selected
+                    .SelectMany(type => breaches(type).Distinct().Order(StringComparer.Ordinal).Select(breach => (type.FullName, Breach: breach)))
+                    .ToList();
+                return new RuleOutcome(
+                    [.. selected.Select(type => type.FullName)],
+                    [.. details.Select(detail => detail.FullName).Distinct()],
+                    [.. details.Select(detail => $"{detail.FullName}: {detail.Breach}")]);
             },
             [.. violationsInFixture.Select(type => type.FullName!)]);
 
     /// <summary>A rule over assembly references: every assembly that the assemblies reference must be <paramref name="allowed"/>.</summary>
     public static ArchitectureRule ForReferences(
         string name,
-        Assembly[] service,
-        Func<AssemblyName, bool> allowed,
+        Func<IReadOnlyList<ScannedAssembly>> service,
+        Func<string, bool> allowed,
         params string[] violationsInFixture) =>
         new(
             name,
             service,
             assemblies =>
             {
-                var references = assemblies.SelectMany(assembly => assembly.GetReferencedAssemblies()).DistinctBy(reference => reference.Name).ToList();
-                return new RuleOutcome(
-                    [.. references.Select(reference => reference.Name!)],
-                    [.. references.Where(reference => !allowed(reference)).Select(reference => reference.Name!)]);
+                var references = assemblies.SelectMany(assembly => assembly.References).Distinct().ToList();
+                var refused = references.Where(reference => !allowed(reference)).ToList();
+                return new RuleOutcome(references, refused, [.. refused.Select(reference => $"references {reference}")]);
             },
             violationsInFixture);
 
-    public RuleOutcome Check(params IReadOnlyList<Assembly> assemblies) => _check(assemblies);
+    public RuleOutcome Check(params IReadOnlyList<ScannedAssembly> assemblies) => _check(assemblies);
 
     public override string ToString() => Name;
 }

@@ -1,8 +1,9 @@
+using CleanSse.Architecture.Tests.Dependencies;
 using Mono.Cecil;
 
 namespace CleanSse.Architecture.Tests.Rules;
 
-/// <summary>Finds the message that a handler handles or a validator validates, from the type's metadata.</summary>
+/// <summary>Finds the messages that a type handles or validates, from its metadata.</summary>
 internal static class MessageTypes
 {
     private static readonly HashSet<string> RequestHandlerInterfaces =
@@ -17,20 +18,45 @@ internal static class MessageTypes
         "Mediator.IStreamRequestHandler`2",
     ];
 
+    private static readonly HashSet<string> CommandHandlerInterfaces =
+    [
+        "Mediator.ICommandHandler`1",
+        "Mediator.ICommandHandler`2",
+        "Mediator.IStreamCommandHandler`2",
+    ];
+
+    private const string NotificationHandlerInterface = "Mediator.INotificationHandler`1";
+
     private const string ValidatorBaseClass = "FluentValidation.AbstractValidator`1";
 
-    /// <summary>The command or query a class handles, or null when it is not a request handler.</summary>
-    public static TypeReference? HandledBy(TypeDefinition type) =>
-        type.IsClass
-            ? type.Interfaces
-                .Select(implementation => implementation.InterfaceType)
-                .OfType<GenericInstanceType>()
-                .FirstOrDefault(contract => RequestHandlerInterfaces.Contains(contract.ElementType.FullName))
-                ?.GenericArguments[0]
-            : null;
+    public static Messages Of(TypeDefinition type)
+    {
+        if (!type.IsClass || type.IsInterface)
+        {
+            return Messages.None;
+        }
+
+        var contracts = type.Interfaces
+            .Select(implementation => implementation.InterfaceType)
+            .OfType<GenericInstanceType>()
+            .ToList();
+
+        var request = contracts.FirstOrDefault(contract => RequestHandlerInterfaces.Contains(contract.ElementType.FullName));
+        var notifications = contracts
+            .Where(contract => contract.ElementType.FullName == NotificationHandlerInterface)
+            .Select(contract => DependencyCollector.ToDependency(contract.GenericArguments[0]))
+            .Distinct()
+            .ToList();
+
+        return new Messages(
+            request is null ? null : DependencyCollector.ToDependency(request.GenericArguments[0]),
+            contracts.Any(contract => CommandHandlerInterfaces.Contains(contract.ElementType.FullName)),
+            notifications,
+            ValidatedBy(type) is { } validated ? DependencyCollector.ToDependency(validated) : null);
+    }
 
     /// <summary>The message a class validates, or null when it is not a FluentValidation validator.</summary>
-    public static TypeReference? ValidatedBy(TypeDefinition type)
+    private static TypeReference? ValidatedBy(TypeDefinition type)
     {
         for (var current = type; current?.BaseType is { } baseType; current = SafeResolve(baseType))
         {

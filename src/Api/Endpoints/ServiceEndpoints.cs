@@ -1,0 +1,17 @@
+namespace CleanSse.Api.Endpoints;
+
+/// <summary>Every route of the service, so that the composition root maps them with one call and builds none itself.</summary>
+public static class ServiceEndpoints
+{
+    public static IEndpointRouteBuilder MapServiceEndpoints(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        var api = app.MapGroup("/api");
+        api.MapOrdersEndpoints();
+        api.MapEventsEndpoints();
+
+        app.MapOperationsEndpoints();
+        return app;
+    }
+}

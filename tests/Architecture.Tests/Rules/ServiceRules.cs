@@ -28,6 +28,10 @@ internal static class ServiceRules
         "Mapster",
         "Mapster.Core",
         "Microsoft.Extensions.Logging.Abstractions",
+
+        // AddApplication: the layer registers its own services.
+        "Microsoft.Extensions.DependencyInjection.Abstractions",
+        "FluentValidation.DependencyInjectionExtensions",
     ];
 
     public static IReadOnlyList<ArchitectureRule> All { get; } =
@@ -67,7 +71,7 @@ internal static class ServiceRules
             "Microsoft.AspNetCore.Http.Results"),
 
         ArchitectureRule.ForTypes(
-            "Application types depend only on the domain, Mediator, FluentValidation, Mapster and logging abstractions",
+            "Application types depend only on the domain, Mediator, FluentValidation, Mapster, logging and DI abstractions",
             [Application],
             types => types.That().ResideInNamespace("CleanSse.Application"),
             types => types.OnlyHaveDependenciesOn(
@@ -77,21 +81,21 @@ internal static class ServiceRules
                 "Mediator",
                 "FluentValidation",
                 "Mapster",
-                "Microsoft.Extensions.Logging"),
+                "Microsoft.Extensions.Logging",
+                "Microsoft.Extensions.DependencyInjection"),
             typeof(ApplicationTypeUsingInfrastructure),
             typeof(ApplicationTypeUsingTheApi),
             typeof(ApplicationTypeUsingEntityFramework),
             typeof(ApplicationTypeUsingAspNetCore)),
 
         ArchitectureRule.ForReferences(
-            "The application assembly references only the domain, Mediator, FluentValidation, Mapster, logging abstractions and the runtime",
+            "The application assembly references only the domain, Mediator, FluentValidation, Mapster, logging and DI abstractions and the runtime",
             [Application],
             reference => IsPartOfTheRuntime(reference) || ApplicationReferences.Contains(reference.Name!),
             "CleanSse.Application",
             "CleanSse.Infrastructure",
             "CleanSse.Api",
             "Microsoft.EntityFrameworkCore",
-            "Microsoft.Extensions.DependencyInjection.Abstractions",
             "Microsoft.Extensions.Configuration.Abstractions",
             "Microsoft.AspNetCore.Http.Abstractions",
             "Microsoft.AspNetCore.Http.Results"),

@@ -51,8 +51,8 @@ public sealed partial class IntegrationEventPublisher(
         return published.Count;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {EventType} {EventId} now; it stays in the outbox")]
-    private partial void LogPublishFailed(Exception exception, string eventType, Guid eventId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {EventType} {IntegrationEventId} now; it stays in the outbox")]
+    private partial void LogPublishFailed(Exception exception, string eventType, Guid integrationEventId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} published events could not be marked so; the sweep publishes them again")]
     private partial void LogMarkFailed(Exception exception, int count);

@@ -51,9 +51,9 @@ namespace CleanSse.Infrastructure.Persistence.Migrations
                 name: "IX_OutboxMessages_Key",
                 table: "OutboxMessages");
 
-            migrationBuilder.DropColumn(
-                name: "Key",
-                table: "OutboxMessages");
+            // SQLite drops a column in place (3.35 and later); EF Core would rebuild the table, outside the migration's
+            // transaction.
+            migrationBuilder.Sql("""ALTER TABLE "OutboxMessages" DROP COLUMN "Key";""");
 
             migrationBuilder.CreateIndex(
                 name: "IX_OutboxMessages_EventId",

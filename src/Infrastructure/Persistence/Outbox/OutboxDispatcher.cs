@@ -135,11 +135,11 @@ internal sealed partial class OutboxDispatcher(
     private partial void LogDispatched(int count);
 
     // Left in place for a build that knows the type (a rollback mid-deploy), rather than dropped.
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox: event {EventId} has type {EventType} v{Version}, which this build does not know; it stays queued")]
-    private partial void LogUnknownType(Guid eventId, string eventType, int version);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox: event {IntegrationEventId} has type {EventType} v{Version}, which this build does not know; it stays queued")]
+    private partial void LogUnknownType(Guid integrationEventId, string eventType, int version);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox: the payload of event {EventId} ({EventType} v{Version}) cannot be read; it stays queued")]
-    private partial void LogUnreadablePayload(Exception exception, Guid eventId, string eventType, int version);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox: the payload of event {IntegrationEventId} ({EventType} v{Version}) cannot be read; it stays queued")]
+    private partial void LogUnreadablePayload(Exception exception, Guid integrationEventId, string eventType, int version);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox sweep failed")]
     private partial void LogSweepFailed(Exception exception);

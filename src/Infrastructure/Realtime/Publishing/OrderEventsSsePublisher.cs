@@ -54,6 +54,6 @@ public sealed partial class OrderEventsSsePublisher(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Published {EventType} {EventId} as stream event {StreamEventId}")]
-    private partial void LogPublished(string eventType, Guid eventId, string streamEventId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Published {EventType} {IntegrationEventId} as stream event {StreamEventId}")]
+    private partial void LogPublished(string eventType, Guid integrationEventId, string streamEventId);
 }

@@ -1,11 +1,10 @@
 using System.Text.Json.Serialization;
 using CleanSse.Api.ErrorHandling;
+using CleanSse.Application;
 using CleanSse.Application.Common.Behaviours;
 using CleanSse.Application.Orders;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Publishing;
-using FluentValidation;
-using Mapster;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using OpenTelemetry.Metrics;
 using Serilog;
@@ -14,22 +13,25 @@ namespace CleanSse.Api;
 
 public static class DependencyInjection
 {
-    /// <summary>The application layer's services: the mediator with its pipeline, validators and mappings.</summary>
+    /// <summary>The application layer's services, and the mediator with its pipeline.</summary>
     public static IServiceCollection AddApplicationServices(this IServiceCollection services)
     {
+        services.AddApplication();
+
+        // Here rather than in AddApplication: AddMediator is generated, at compile time, in the project that references
+        // Mediator.SourceGenerator, and only this one sees both the Application messages and the Infrastructure handlers.
         services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
             options.Assemblies = [typeof(OrderDto), typeof(OrderEventsSsePublisher)];
-            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(ValidationBehaviour<,>)];
+            options.PipelineBehaviors =
+            [
+                typeof(LoggingBehaviour<,>),
+                typeof(PublishIntegrationEventsBehaviour<,>),
+                typeof(ValidationBehaviour<,>),
+            ];
         });
 
-        services.AddValidatorsFromAssemblyContaining<OrderDto>(ServiceLifetime.Singleton);
-
-        var mapping = new TypeAdapterConfig();
-        mapping.Scan(typeof(OrderDto).Assembly);
-        mapping.Compile();
-        services.AddSingleton(mapping);
         return services;
     }
 

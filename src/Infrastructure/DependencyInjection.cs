@@ -1,16 +1,17 @@
-using CleanSse.Application.Common.Messaging;
+using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Persistence;
+using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Persistence;
 using CleanSse.Infrastructure.Persistence.Outbox;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
-using CleanSse.Infrastructure.Realtime.Publishing;
 using CleanSse.Infrastructure.Realtime.Redis;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CleanSse.Infrastructure;
 
@@ -24,6 +25,8 @@ public static class DependencyInjection
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.TryAddSingleton(TimeProvider.System);
+        // Shared by the outbox and the stream, so an event's payload is serialized once in this process.
+        services.AddSingleton<IntegrationEventSerializer>();
         services.AddPersistence(configuration);
         services.AddRealtime(configuration);
         return services;
@@ -55,8 +58,8 @@ public static class DependencyInjection
 
         services.AddScoped<IOrderRepository, OrderRepository>();
         services.AddScoped<IUnitOfWork, UnitOfWork>();
-        services.AddScoped<IEventOutbox, EfEventOutbox>();
         services.AddScoped<OutboxStore>();
+        services.AddScoped<IOutbox>(provider => provider.GetRequiredService<OutboxStore>());
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
         services.AddHostedService<OutboxDispatcher>();
         services.AddHealthChecks().AddDbContextCheck<OrdersDbContext>("orders-database");
@@ -77,7 +80,6 @@ public static class DependencyInjection
 
         services.AddMetrics();
         services.AddSingleton<RealtimeMetrics>();
-        services.AddSingleton<OrderEventEnvelopeFactory>();
         var redisConnectionString = configuration.GetConnectionString(RedisOptions.ConnectionStringName);
         if (string.IsNullOrWhiteSpace(redisConnectionString))
         {
@@ -85,12 +87,13 @@ public static class DependencyInjection
         }
         else
         {
-            var redis = new RedisOptions
-            {
-                ConnectionString = redisConnectionString,
-                KeyPrefix = configuration["Realtime:KeyPrefix"] is { Length: > 0 } prefix ? prefix : new RedisOptions().KeyPrefix,
-            };
-            services.AddSingleton(redis);
+            services.AddOptions<RedisOptions>()
+                .Configure(options => options.ConnectionString = redisConnectionString)
+                .Bind(configuration.GetSection(RedisOptions.SectionName))
+                .ValidateDataAnnotations()
+                .Validate(options => options.ReadBlock > TimeSpan.Zero, "Realtime:ReadBlock must be positive.")
+                .ValidateOnStart();
+            services.AddSingleton(provider => provider.GetRequiredService<IOptions<RedisOptions>>().Value);
             services.AddSingleton<RedisConnections>();
             services.AddSingleton<IEventLog, RedisStreamEventLog>();
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");

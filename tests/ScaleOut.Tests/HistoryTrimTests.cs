@@ -31,7 +31,8 @@ public sealed class HistoryTrimTests
 
         var firstOrder = await host.Orders.CreateAsync(Token);
         var first = (await host.Services.GetRequiredService<IEventLog>().ReadAfterAsync(EventPosition.Origin, 1, Token)).Single();
-        first.DeduplicationKey.ShouldBe($"order:{firstOrder.Id}:created");
+        var firstRow = await database.OutboxRowAsync(firstOrder.Id, "order-created", Token);
+        first.DeduplicationKey.ShouldBe(firstRow!.Value.StreamKey);
 
         // Published through the instance's own log until Redis reports the first event trimmed.
         await RedisStreamEventLogTests.AppendUntilTrimmedAsync(redis, host.Services.GetRequiredService<IEventLog>(), first);

@@ -17,35 +17,37 @@ public sealed class OutboxRecoveryTests
         var previousHead = await redis.CreateEventLog().AppendAsync("marker", "{}", Token);
 
         OrderView order;
+        string key;
         var faults = new FaultyEventLog.Switch(AppendFault.FailBeforeAppend);
         await using (var crashing = await AppHost.StartAsync(settings, Token, FaultyEventLog.Install(faults)))
         {
             order = await crashing.Orders.CreateAsync(Token, "Committed, never published");
 
-            var row = await database.OutboxRowAsync(Key(order), Token);
+            var row = await database.OutboxRowAsync(order.Id, "order-created", Token);
             row.ShouldNotBeNull("the event is committed with the order");
             row.Value.Pending.ShouldBeTrue();
-            (await redis.CountEntriesWithKeyAsync(Key(order))).ShouldBe(0);
+            key = row.Value.StreamKey;
+            (await redis.CountEntriesWithKeyAsync(key)).ShouldBe(0);
             (await crashing.Orders.ListAsync(Token)).ShouldContain(listed => listed.Id == order.Id);
         }
 
         // Nothing was appended by the stopped instance, its sweep included.
-        (await redis.CountEntriesWithKeyAsync(Key(order))).ShouldBe(0);
+        (await redis.CountEntriesWithKeyAsync(key)).ShouldBe(0);
 
         await using var recovered = await AppHost.StartAsync(settings, Token);
         await Eventually.UntilAsync(
-            async () => await database.OutboxRowAsync(Key(order), Token) is { Pending: false },
+            async () => await database.OutboxRowAsync(order.Id, "order-created", Token) is { Pending: false },
             Eventually.DefaultTimeout,
             "the next instance's first sweep to dispatch the waiting event",
             Token);
-        (await redis.CountEntriesWithKeyAsync(Key(order))).ShouldBe(1);
+        (await redis.CountEntriesWithKeyAsync(key)).ShouldBe(1);
 
         await using var client = await SseClient.ConnectAsync(recovered.BaseAddress, Token, lastEventId: previousHead.Id);
         var later = await recovered.Orders.CreateAsync(Token);
         await client.WaitForNewOrdersAsync([order.Id, later.Id], Token);
         client.Resets.ShouldBeEmpty();
         client.NewOrders.Select(received => received.OrderId).ShouldBe([order.Id, later.Id]);
-        (await redis.CountEntriesWithKeyAsync(Key(order))).ShouldBe(1);
+        (await redis.CountEntriesWithKeyAsync(key)).ShouldBe(1);
     }
 
     [Fact]
@@ -63,15 +65,17 @@ public sealed class OutboxRecoveryTests
         faults.Fault = AppendFault.LoseAnswer;
         var order = await host.Orders.CreateAsync(Token);
         faults.Fault = AppendFault.None;
-        (await database.OutboxRowAsync(Key(order), Token))!.Value.Pending.ShouldBeTrue();
-        (await redis.CountEntriesWithKeyAsync(Key(order))).ShouldBe(1);
+        var row = await database.OutboxRowAsync(order.Id, "order-created", Token);
+        row!.Value.Pending.ShouldBeTrue();
+        var key = row.Value.StreamKey;
+        (await redis.CountEntriesWithKeyAsync(key)).ShouldBe(1);
 
         // The sweep appends it again.
         var swept = await host.OutboxDispatcher.DispatchPendingAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, Token);
 
         swept.ShouldBe(1);
-        (await database.OutboxRowAsync(Key(order), Token))!.Value.Pending.ShouldBeFalse();
-        (await redis.CountEntriesWithKeyAsync(Key(order))).ShouldBe(1);
+        (await database.OutboxRowAsync(order.Id, "order-created", Token))!.Value.Pending.ShouldBeFalse();
+        (await redis.CountEntriesWithKeyAsync(key)).ShouldBe(1);
         var later = await host.Orders.CreateAsync(Token);
         await client.WaitForNewOrdersAsync([order.Id, later.Id], Token);
         client.NewOrders.Select(received => received.OrderId).ShouldBe([order.Id, later.Id]);

@@ -24,9 +24,11 @@ public sealed class PostgresOrderFlowTests
         await using var host = await AppHost.StartAsync(settings, Token);
 
         // The PostgreSQL migrations, not SQLite's, built the schema.
-        var migration = await database.ScalarAsync<string>("""SELECT "MigrationId" FROM "__EFMigrationsHistory" ORDER BY 1 DESC LIMIT 1""", Token);
-        migration.ShouldNotBeNull();
-        migration.ShouldEndWith("_InitialCreate");
+        var migrations = await database.ScalarAsync<string>("""SELECT string_agg("MigrationId", ',' ORDER BY "MigrationId") FROM "__EFMigrationsHistory" """, Token);
+        migrations.ShouldBe("20261124043548_InitialCreate,20261202053147_GenericOutbox");
+        (await database.ScalarAsync<string>(
+            """SELECT data_type FROM information_schema.columns WHERE table_name = 'OutboxMessages' AND column_name = 'EventId'""", Token))
+            .ShouldBe("uuid");
         (await database.ScalarAsync<string>(
             """SELECT data_type FROM information_schema.columns WHERE table_name = 'Orders' AND column_name = 'Lines'""", Token))
             .ShouldBe("jsonb");

@@ -88,7 +88,8 @@ public sealed class RedisRestartTests
         client.NewOrders.Select(received => received.Id).Distinct().Count().ShouldBe(expected.Count);
         foreach (var id in expected)
         {
-            (await redis.CountEntriesWithKeyAsync($"order:{id}:created")).ShouldBe(1, $"order {id} is in the stream once");
+            var row = await database.OutboxRowAsync(id, "order-created", Token);
+            (await redis.CountEntriesWithKeyAsync(row!.Value.StreamKey)).ShouldBe(1, $"order {id} is in the stream once");
         }
 
         (await database.ScalarAsync<long>("""SELECT count(*) FROM "OutboxMessages" WHERE "DispatchedAt" IS NULL""", Token)).ShouldBe(0);

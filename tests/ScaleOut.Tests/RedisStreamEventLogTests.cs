@@ -149,16 +149,18 @@ public sealed class RedisStreamEventLogTests
     }
 
     [Fact]
-    public async Task A_repeated_key_is_not_appended_again_and_returns_the_first_id()
+    public async Task A_repeated_event_id_is_not_appended_again_and_returns_the_first_id()
     {
         await using var redis = await RedisTestKeys.CreateAsync();
         var log = redis.CreateEventLog();
         var otherInstance = redis.CreateEventLog();
+        var eventId = Guid.CreateVersion7().ToString("N");
+        var otherEventId = Guid.CreateVersion7().ToString("N");
 
-        var first = await log.AppendAsync("new-order", """{"v":1}""", "order:42:created", Token);
-        var again = await log.AppendAsync("new-order", """{"v":1}""", "order:42:created", Token);
-        var fromElsewhere = await otherInstance.AppendAsync("new-order", """{"v":1}""", "order:42:created", Token);
-        var different = await log.AppendAsync("order-updated", """{"v":2}""", "order:42:Paid", Token);
+        var first = await log.AppendAsync("new-order", """{"v":1}""", eventId, Token);
+        var again = await log.AppendAsync("new-order", """{"v":1}""", eventId, Token);
+        var fromElsewhere = await otherInstance.AppendAsync("new-order", """{"v":1}""", eventId, Token);
+        var different = await log.AppendAsync("order-updated", """{"v":2}""", otherEventId, Token);
 
         again.Id.ShouldBe(first.Id);
         again.Position.ShouldBe(first.Position);
@@ -168,8 +170,23 @@ public sealed class RedisStreamEventLogTests
 
         var entries = await redis.EntriesAsync();
         entries.Length.ShouldBe(2);
-        (await redis.CountEntriesWithKeyAsync("order:42:created")).ShouldBe(1);
+        (await redis.CountEntriesWithKeyAsync(eventId)).ShouldBe(1);
         (await log.ReadAfterAsync(EventPosition.Origin, 10, Token)).Select(logged => logged.Id).ShouldBe([first.Id, different.Id]);
+    }
+
+    [Fact]
+    public async Task Two_events_with_the_same_data_but_their_own_ids_are_both_appended()
+    {
+        // An order that reached the same status twice would once have shared a key; events are told apart by id alone.
+        await using var redis = await RedisTestKeys.CreateAsync();
+        var log = redis.CreateEventLog();
+        const string sameOrderSameStatus = """{"id":"42","status":"paid"}""";
+
+        var one = await log.AppendAsync("order-updated", sameOrderSameStatus, Guid.CreateVersion7().ToString("N"), Token);
+        var two = await log.AppendAsync("order-updated", sameOrderSameStatus, Guid.CreateVersion7().ToString("N"), Token);
+
+        two.Id.ShouldNotBe(one.Id);
+        (await redis.EntriesAsync()).Length.ShouldBe(2);
     }
 
     [Fact]

@@ -1,12 +1,19 @@
+using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Exceptions;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Domain.Orders;
+using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Persistence.Configurations;
+using CleanSse.Infrastructure.Persistence.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanSse.Infrastructure.Persistence;
 
-internal sealed class UnitOfWork(OrdersDbContext db) : IUnitOfWork
+/// <summary>
+/// Commits the request's changes and, in the same SaveChanges, one outbox row per integration event raised with them:
+/// both are committed or neither. Once committed, the events are handed on to be published.
+/// </summary>
+internal sealed class UnitOfWork(OrdersDbContext db, ScopedIntegrationEvents events, IntegrationEventSerializer serializer) : IUnitOfWork
 {
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
@@ -19,13 +26,45 @@ internal sealed class UnitOfWork(OrdersDbContext db) : IUnitOfWork
             }
         }
 
+        var raised = events.Uncommitted;
+        var rows = new List<OutboxMessage>(raised.Count);
+        foreach (var (integrationEvent, type) in raised)
+        {
+            rows.Add(new OutboxMessage
+            {
+                EventId = integrationEvent.EventId,
+                Type = type.Name,
+                Version = type.Version,
+                Payload = serializer.Serialize(integrationEvent, type),
+                OccurredAt = integrationEvent.OccurredAt,
+            });
+        }
+
+        db.OutboxMessages.AddRange(rows);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException exception)
         {
+            Forget(rows);
             throw new ConcurrencyConflictException("The order was changed by another request; read it again and retry.", exception);
+        }
+        catch
+        {
+            Forget(rows);
+            throw;
+        }
+
+        events.MarkCommitted(raised);
+    }
+
+    // Not committed, so not to be committed by a later save in this scope either: the events stay raised instead.
+    private void Forget(List<OutboxMessage> rows)
+    {
+        foreach (var row in rows)
+        {
+            db.Entry(row).State = EntityState.Detached;
         }
     }
 }

@@ -47,6 +47,9 @@ internal static class ServiceRules
         "Mapster.Core",
         "Microsoft.Extensions.Logging.Abstractions",
         "Microsoft.Extensions.DependencyInjection.Abstractions",
+
+        // AddApplication registers the layer's validators with FluentValidation's own scan.
+        "FluentValidation.DependencyInjectionExtensions",
     ];
 
     /// <summary>The one infrastructure type that endpoint types may use: the realtime layer's entry point for a stream.</summary>

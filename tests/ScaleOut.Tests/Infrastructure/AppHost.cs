@@ -91,7 +91,7 @@ public sealed class AppHost : WebApplicationFactory<Program>
     }
 
     /// <summary>The outbox sweeper of this instance, to run a sweep on demand.</summary>
-    public OutboxDispatcher OutboxDispatcher => Services.GetServices<IHostedService>().OfType<OutboxDispatcher>().Single();
+    internal OutboxDispatcher OutboxDispatcher => Services.GetServices<IHostedService>().OfType<OutboxDispatcher>().Single();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

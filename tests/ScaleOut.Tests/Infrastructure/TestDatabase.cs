@@ -49,21 +49,31 @@ public sealed class TestDatabase : IAsyncDisposable
         return result is null or DBNull ? default : (T)result;
     }
 
-    /// <summary>The outbox row of an event key: whether it still waits, and how many appends of it failed.</summary>
-    public async Task<(bool Pending, int Attempts)?> OutboxRowAsync(string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// The outbox row of an order's event of <paramref name="type"/> (stored name, such as <c>order-created</c>): the
+    /// event's id, whether it still waits, and how many publications of it failed.
+    /// </summary>
+    public async Task<OutboxRow?> OutboxRowAsync(string orderId, string type, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            """SELECT "DispatchedAt" IS NULL, "Attempts" FROM "OutboxMessages" WHERE "Key" = @key""", connection);
-        command.Parameters.AddWithValue("key", key);
+            """
+            SELECT "EventId", "DispatchedAt" IS NULL, "Attempts" FROM "OutboxMessages"
+            WHERE "Type" = @type AND "Payload"::jsonb ->> 'id' = @orderId
+            """,
+            connection);
+        command.Parameters.AddWithValue("type", type);
+        command.Parameters.AddWithValue("orderId", orderId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
         }
 
-        return (reader.GetBoolean(0), reader.GetInt32(1));
+        var row = new OutboxRow(reader.GetGuid(0), reader.GetBoolean(1), reader.GetInt32(2));
+        (await reader.ReadAsync(cancellationToken)).ShouldBeFalse($"one {type} row for order {orderId}");
+        return row;
     }
 
     public async ValueTask DisposeAsync()
@@ -75,4 +85,10 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
         await drop.ExecuteNonQueryAsync();
     }
+}
+
+/// <summary>An outbox row as the tests look at it; <see cref="StreamKey"/> is what the event log de-duplicates by.</summary>
+public readonly record struct OutboxRow(Guid EventId, bool Pending, int Attempts)
+{
+    public string StreamKey => EventId.ToString("N");
 }

@@ -10,15 +10,14 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
     {
         builder.ToTable("OutboxMessages");
         builder.HasKey(message => message.Id);
-        builder.Property(message => message.Key).HasMaxLength(128);
-        builder.HasIndex(message => message.Key).IsUnique();
-        builder.Property(message => message.Type).HasMaxLength(64);
-        builder.Property(message => message.CreatedAt)
+        builder.HasIndex(message => message.EventId).IsUnique();
+        builder.Property(message => message.Type).HasMaxLength(128);
+        builder.Property(message => message.OccurredAt)
             .HasConversion(value => value.UtcTicks, ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
         builder.Property(message => message.DispatchedAt)
             .HasConversion(value => value.HasValue ? value.Value.UtcTicks : (long?)null, ticks => ticks.HasValue ? new DateTimeOffset(ticks.Value, TimeSpan.Zero) : null);
 
-        // The dispatcher's one query: what is still waiting, oldest first.
+        // The sweep's one query: what is still waiting, oldest first.
         builder.HasIndex(message => new { message.DispatchedAt, message.Id });
     }
 }

@@ -1,5 +1,6 @@
-using CleanSse.Infrastructure.Realtime;
-using CleanSse.Infrastructure.Realtime.EventLog;
+using System.Text.Json;
+using CleanSse.Application.Common.Events;
+using CleanSse.Infrastructure.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,14 +9,15 @@ using Microsoft.Extensions.Options;
 namespace CleanSse.Infrastructure.Persistence.Outbox;
 
 /// <summary>
-/// Moves events that their request did not publish (a crash after the commit, the event log unreachable) from the
-/// outbox to the event log, oldest first, and marks them done. At start it takes everything left by the last run.
-/// The log drops a repeated key, so an event both the request and the sweep appended still reaches clients once.
+/// Publishes the events that their request did not (a crash after the commit, a subscriber failing), oldest first,
+/// through the same <see cref="IntegrationEventPublisher"/> as the request, which marks them done. At start it takes
+/// everything left by the last run. Subscribers drop an event they already have by its id, so an event that both the
+/// request and the sweep published still reaches clients once.
 /// </summary>
-public sealed partial class OutboxDispatcher(
+internal sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
-    IEventLog log,
-    RealtimeMetrics metrics,
+    IntegrationEventTypes types,
+    IntegrationEventSerializer serializer,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
@@ -47,32 +49,39 @@ public sealed partial class OutboxDispatcher(
         while (await WaitAsync(timer, stoppingToken));
     }
 
-    /// <summary>Appends every waiting event created up to <paramref name="createdBefore"/>; returns how many went out.</summary>
-    public async Task<int> DispatchPendingAsync(DateTimeOffset createdBefore, int batchSize, CancellationToken cancellationToken)
+    /// <summary>Publishes every waiting event that occurred up to <paramref name="occurredBefore"/>; returns how many went out.</summary>
+    public async Task<int> DispatchPendingAsync(DateTimeOffset occurredBefore, int batchSize, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<OutboxStore>();
+        var publishing = scope.ServiceProvider.GetRequiredService<IntegrationEventPublisher>();
         var dispatched = 0;
+        var afterId = 0L;
         while (true)
         {
-            var pending = await store.ListPendingAsync(createdBefore, batchSize, cancellationToken);
+            var pending = await store.ListPendingAsync(afterId, occurredBefore, batchSize, cancellationToken);
+            if (pending.Count == 0)
+            {
+                break;
+            }
+
+            afterId = pending[^1].Id;
+            var events = new List<IIntegrationEvent>(pending.Count);
             foreach (var message in pending)
             {
-                try
+                if (TryRead(message) is { } integrationEvent)
                 {
-                    await log.AppendAsync(message.Type, message.Data, message.Key, cancellationToken);
+                    events.Add(integrationEvent);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    // Keep the order of what waits: stop here and try this one first next time.
-                    await store.RecordFailedAttemptAsync(message.Id, cancellationToken);
-                    LogAppendFailed(exception, message.Key);
-                    return dispatched;
-                }
+            }
 
-                await store.MarkDispatchedAsync(message.Key, cancellationToken);
-                metrics.EventPublished();
-                dispatched++;
+            var published = await publishing.PublishAsync(events, cancellationToken);
+            dispatched += published;
+            if (published < events.Count)
+            {
+                // Keep the order of what waits: stop here and try this one first next time.
+                await store.RecordFailedAttemptAsync(events[published].EventId, cancellationToken);
+                return dispatched;
             }
 
             if (pending.Count < batchSize)
@@ -81,13 +90,33 @@ public sealed partial class OutboxDispatcher(
             }
         }
 
-        await store.DeleteDispatchedBeforeAsync(clock.GetUtcNow() - options.Value.Retention, cancellationToken);
+        await store.DeletePublishedBeforeAsync(clock.GetUtcNow() - options.Value.Retention, cancellationToken);
         if (dispatched > 0)
         {
             LogDispatched(dispatched);
         }
 
         return dispatched;
+    }
+
+    /// <summary>The row's event, or null (logged, and the row left waiting) when this build cannot read it.</summary>
+    private IIntegrationEvent? TryRead(OutboxMessage message)
+    {
+        if (!types.TryFind(message.Type, message.Version, out var type))
+        {
+            LogUnknownType(message.EventId, message.Type, message.Version);
+            return null;
+        }
+
+        try
+        {
+            return serializer.Deserialize(type, message.EventId, message.OccurredAt, message.Payload);
+        }
+        catch (JsonException exception)
+        {
+            LogUnreadablePayload(exception, message.EventId, message.Type, message.Version);
+            return null;
+        }
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
@@ -102,11 +131,15 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Count} waiting events appended to the event log")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Count} waiting events published")]
     private partial void LogDispatched(int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: appending event {Key} failed; it stays queued")]
-    private partial void LogAppendFailed(Exception exception, string key);
+    // Left in place for a build that knows the type (a rollback mid-deploy), rather than dropped.
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox: event {IntegrationEventId} has type {EventType} v{Version}, which this build does not know; it stays queued")]
+    private partial void LogUnknownType(Guid integrationEventId, string eventType, int version);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox: the payload of event {IntegrationEventId} ({EventType} v{Version}) cannot be read; it stays queued")]
+    private partial void LogUnreadablePayload(Exception exception, Guid integrationEventId, string eventType, int version);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox sweep failed")]
     private partial void LogSweepFailed(Exception exception);

@@ -1,18 +1,23 @@
 namespace CleanSse.Infrastructure.Persistence.Outbox;
 
-/// <summary>An event stored with the change it reports, until it has been appended to the event log.</summary>
-public sealed class OutboxMessage
+/// <summary>
+/// An integration event stored with the change it reports, until it has been published: its envelope (id, type name
+/// and version, time) and its payload's JSON. Nothing here knows how, or to whom, it is published.
+/// </summary>
+internal sealed class OutboxMessage
 {
+    /// <summary>Insertion order: the sweep publishes what waits in this order.</summary>
     public long Id { get; set; }
 
-    /// <summary>The event's own key; the log drops a second append with the same key.</summary>
-    public required string Key { get; set; }
+    public Guid EventId { get; set; }
 
     public required string Type { get; set; }
 
-    public required string Data { get; set; }
+    public int Version { get; set; }
 
-    public DateTimeOffset CreatedAt { get; set; }
+    public required string Payload { get; set; }
+
+    public DateTimeOffset OccurredAt { get; set; }
 
     public DateTimeOffset? DispatchedAt { get; set; }
 

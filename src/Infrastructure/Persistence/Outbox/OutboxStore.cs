@@ -1,35 +1,41 @@
+using CleanSse.Application.Common.Events;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanSse.Infrastructure.Persistence.Outbox;
 
-/// <summary>Reads what waits in the outbox and records what reached the event log.</summary>
-public sealed class OutboxStore(OrdersDbContext db, TimeProvider clock)
+/// <summary>Reads what waits in the outbox and records what was published.</summary>
+internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock) : IOutbox
 {
-    public Task<List<OutboxMessage>> ListPendingAsync(DateTimeOffset createdBefore, int maxCount, CancellationToken cancellationToken)
+    /// <summary>Waiting rows after <paramref name="afterId"/> that occurred up to <paramref name="occurredBefore"/>, oldest first.</summary>
+    public Task<List<OutboxMessage>> ListPendingAsync(long afterId, DateTimeOffset occurredBefore, int maxCount, CancellationToken cancellationToken)
     {
-        var before = createdBefore.UtcTicks;
+        var before = occurredBefore.UtcTicks;
         return db.OutboxMessages.AsNoTracking()
-            .Where(message => message.DispatchedAt == null && message.CreatedAt <= new DateTimeOffset(before, TimeSpan.Zero))
+            .Where(message => message.DispatchedAt == null
+                && message.Id > afterId
+                && message.OccurredAt <= new DateTimeOffset(before, TimeSpan.Zero))
             .OrderBy(message => message.Id)
             .Take(maxCount)
             .ToListAsync(cancellationToken);
     }
 
-    public Task MarkDispatchedAsync(string key, CancellationToken cancellationToken)
+    /// <summary>One statement for the whole batch.</summary>
+    public Task MarkPublishedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(eventIds);
         var now = clock.GetUtcNow();
         return db.OutboxMessages
-            .Where(message => message.Key == key && message.DispatchedAt == null)
+            .Where(message => eventIds.Contains(message.EventId) && message.DispatchedAt == null)
             .ExecuteUpdateAsync(update => update.SetProperty(message => message.DispatchedAt, now), cancellationToken);
     }
 
-    public Task RecordFailedAttemptAsync(long id, CancellationToken cancellationToken) =>
+    public Task RecordFailedAttemptAsync(Guid eventId, CancellationToken cancellationToken) =>
         db.OutboxMessages
-            .Where(message => message.Id == id)
+            .Where(message => message.EventId == eventId)
             .ExecuteUpdateAsync(update => update.SetProperty(message => message.Attempts, message => message.Attempts + 1), cancellationToken);
 
-    /// <summary>Dispatched messages are kept a while for diagnosis, then removed so the table stays small.</summary>
-    public Task<int> DeleteDispatchedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+    /// <summary>Published rows are kept a while for diagnosis, then removed so the table stays small.</summary>
+    public Task<int> DeletePublishedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         db.OutboxMessages
             .Where(message => message.DispatchedAt != null && message.DispatchedAt < before)
             .ExecuteDeleteAsync(cancellationToken);

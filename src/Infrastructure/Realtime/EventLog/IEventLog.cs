@@ -11,8 +11,9 @@ public interface IEventLog
     /// <param name="type">The SSE event type.</param>
     /// <param name="data">The event's data, already serialized.</param>
     /// <param name="deduplicationKey">
-    /// The event's own key. Delivery to the log is at least once (the outbox may retry an append whose answer was
-    /// lost), so an append whose key is already in the retained history returns the event logged the first time.
+    /// The event's own id (its integration event id). Delivery to the log is at least once (the outbox may retry an
+    /// append whose answer was lost), so an append whose key is already in the retained history returns the event logged
+    /// the first time, and appends nothing.
     /// </param>
     /// <param name="cancellationToken">Cancels the append.</param>
     ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, CancellationToken cancellationToken);

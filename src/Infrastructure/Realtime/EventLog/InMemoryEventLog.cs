@@ -49,7 +49,6 @@ public sealed class InMemoryEventLog : IEventLog
             }
 
             var sequence = _headSequence + 1;
-            // Encoding happens inside the lock so that positions and the live feed stay in the same order.
             logged = new LoggedEvent(new EventPosition(sequence, 0), FormatId(sequence), type, data, now, deduplicationKey);
             if (deduplicationKey is not null)
             {

@@ -3,10 +3,13 @@ using CleanSse.Infrastructure.Realtime.Wire;
 namespace CleanSse.Infrastructure.Realtime.EventLog;
 
 /// <summary>
-/// An event as the log keeps it. Its wire bytes are encoded once, here, and the same array goes to every client.
+/// An event as the log keeps it. Its wire bytes are encoded the first time they are asked for, once, and the same
+/// array goes to every client; an event nobody sends (a repeated append, an append's answer) encodes nothing.
 /// </summary>
 public sealed class LoggedEvent
 {
+    private byte[]? _frame;
+
     public LoggedEvent(EventPosition position, string id, string type, string data, DateTimeOffset timestamp, string? deduplicationKey = null)
     {
         DeduplicationKey = deduplicationKey;
@@ -15,7 +18,6 @@ public sealed class LoggedEvent
         Type = type;
         Data = data;
         Timestamp = timestamp;
-        Frame = SseFrame.Event(type, id, data);
     }
 
     public EventPosition Position { get; }
@@ -28,7 +30,21 @@ public sealed class LoggedEvent
 
     public DateTimeOffset Timestamp { get; }
 
+    /// <summary>The id of the event this entry carries (its integration event id), by which a repeat is dropped.</summary>
     public string? DeduplicationKey { get; }
 
-    public ReadOnlyMemory<byte> Frame { get; }
+    public ReadOnlyMemory<byte> Frame
+    {
+        get
+        {
+            var frame = Volatile.Read(ref _frame);
+            if (frame is not null)
+            {
+                return frame;
+            }
+
+            // Two first readers may both encode; only one array is ever handed out.
+            return Interlocked.CompareExchange(ref _frame, SseFrame.Event(Type, Id, Data), null) ?? _frame;
+        }
+    }
 }

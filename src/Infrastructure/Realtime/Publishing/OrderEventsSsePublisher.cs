@@ -1,5 +1,7 @@
-using CleanSse.Application.Orders.Notifications;
-using CleanSse.Infrastructure.Persistence.Outbox;
+using System.Globalization;
+using CleanSse.Application.Common.Events;
+using CleanSse.Application.Orders.Events;
+using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Realtime.EventLog;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -7,44 +9,51 @@ using Microsoft.Extensions.Logging;
 namespace CleanSse.Infrastructure.Realtime.Publishing;
 
 /// <summary>
-/// Publishes committed order changes to the stream: the event (serialized once) is appended to the event log, whose
-/// live feed carries the same bytes to every stream, and its outbox entry is marked done. It never waits on a client,
-/// and a failure here never fails the request: the outbox dispatcher appends what this could not.
+/// Puts committed order events on the stream: the event's payload (its JSON contract, serialized once and shared with
+/// its outbox row) is appended to the event log under the event's id, and the log's live feed carries the same bytes to
+/// every stream. It never waits on a client. A failure is thrown back to the publishing step, which leaves the event
+/// in the outbox for the sweep; an event appended twice (request and sweep) is logged once, by its id.
 /// </summary>
+/// <remarks>Public because the mediator's generated registrations in the Api project name it.</remarks>
 public sealed partial class OrderEventsSsePublisher(
     IEventLog log,
-    OutboxStore outbox,
-    OrderEventEnvelopeFactory envelopes,
+    IntegrationEventSerializer serializer,
     RealtimeMetrics metrics,
     ILogger<OrderEventsSsePublisher> logger)
     : INotificationHandler<OrderCreated>, INotificationHandler<OrderStatusChanged>
 {
+    public const string NewOrderEventType = "new-order";
+    public const string OrderUpdatedEventType = "order-updated";
+
     public ValueTask Handle(OrderCreated notification, CancellationToken cancellationToken) =>
-        PublishAsync(notification, cancellationToken);
+        AppendAsync(NewOrderEventType, notification, OrderCreated.EventType, cancellationToken);
 
     public ValueTask Handle(OrderStatusChanged notification, CancellationToken cancellationToken) =>
-        PublishAsync(notification, cancellationToken);
+        AppendAsync(OrderUpdatedEventType, notification, OrderStatusChanged.EventType, cancellationToken);
 
-    private async ValueTask PublishAsync(INotification notification, CancellationToken cancellationToken)
+    /// <summary>The key the log de-duplicates by: the event's own id, whatever the domain allows.</summary>
+    public static string DeduplicationKeyOf(IIntegrationEvent integrationEvent)
     {
-        var envelope = envelopes.Create(notification);
+        ArgumentNullException.ThrowIfNull(integrationEvent);
+        return integrationEvent.EventId.ToString("N", CultureInfo.InvariantCulture);
+    }
+
+    private async ValueTask AppendAsync(string sseType, IIntegrationEvent integrationEvent, IntegrationEventType type, CancellationToken cancellationToken)
+    {
+        var data = serializer.Serialize(integrationEvent, type);
         try
         {
-            var logged = await log.AppendAsync(envelope.Type, envelope.Data, envelope.Key, cancellationToken);
+            var logged = await log.AppendAsync(sseType, data, DeduplicationKeyOf(integrationEvent), cancellationToken);
             metrics.EventPublished();
-            LogPublished(envelope.Type, envelope.Key, logged.Id);
-            await outbox.MarkDispatchedAsync(envelope.Key, cancellationToken);
+            LogPublished(sseType, integrationEvent.EventId, logged.Id);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             metrics.PublishFailed();
-            LogPublishFailed(exception, envelope.Type, envelope.Key);
+            throw;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Published {EventType} {Key} as event {EventId}")]
-    private partial void LogPublished(string eventType, string key, string eventId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {EventType} {Key} now; the outbox will")]
-    private partial void LogPublishFailed(Exception exception, string eventType, string key);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Published {EventType} {IntegrationEventId} as stream event {StreamEventId}")]
+    private partial void LogPublished(string eventType, Guid integrationEventId, string streamEventId);
 }

@@ -1,16 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CleanSse.Infrastructure.Realtime.Redis;
 
-/// <summary>Where the shared event log lives (<c>ConnectionStrings:Redis</c>, <c>Realtime:KeyPrefix</c>).</summary>
+/// <summary>
+/// Where the shared event log lives: <c>ConnectionStrings:Redis</c>, and <c>Realtime:KeyPrefix</c> and
+/// <c>Realtime:ReadBlock</c> from section <c>Realtime</c>.
+/// </summary>
 public sealed class RedisOptions
 {
     public const string ConnectionStringName = "Redis";
+    public const string SectionName = "Realtime";
 
+    [Required]
     public string ConnectionString { get; set; } = string.Empty;
 
     /// <summary>
     /// Prefix of every key the service owns. For Redis Cluster, make it a hash tag (<c>{cleansse}</c>) so the stream and
     /// its de-duplication keys share a slot, as the append script needs.
     /// </summary>
+    [Required]
+    [RegularExpression(@"^\S{1,64}$", ErrorMessage = "Realtime:KeyPrefix must be 1 to 64 characters without spaces.")]
     public string KeyPrefix { get; set; } = "cleansse";
 
     /// <summary>How long the live reader's XREAD waits for new entries before asking again.</summary>
@@ -18,5 +27,6 @@ public sealed class RedisOptions
 
     public string StreamKey => $"{KeyPrefix}:events";
 
-    public string DeduplicationKey(string key) => $"{KeyPrefix}:dedupe:{key}";
+    /// <summary>The key remembering under which stream entry an event id was appended.</summary>
+    public string DeduplicationKey(string eventId) => $"{KeyPrefix}:dedupe:{eventId}";
 }

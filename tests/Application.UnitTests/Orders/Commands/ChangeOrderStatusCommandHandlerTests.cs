@@ -1,11 +1,12 @@
+using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Exceptions;
-using CleanSse.Application.Common.Messaging;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Application.Orders.Commands.ChangeOrderStatus;
-using CleanSse.Application.Orders.Notifications;
+using CleanSse.Application.Orders.Events;
 using CleanSse.Application.UnitTests.TestSupport;
 using CleanSse.Domain.Orders;
 using Mediator;
+using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 
@@ -14,16 +15,17 @@ namespace CleanSse.Application.UnitTests.Orders.Commands;
 public sealed class ChangeOrderStatusCommandHandlerTests
 {
     private const string OrderId = "0192f0a1b2c34d5e8f90123456789abc";
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
 
     private readonly IOrderRepository _orders = Substitute.For<IOrderRepository>();
     private readonly IUnitOfWork _unitOfWork = Substitute.For<IUnitOfWork>();
-    private readonly IEventOutbox _outbox = Substitute.For<IEventOutbox>();
-    private readonly IPublisher _publisher = Substitute.For<IPublisher>();
+    private readonly IIntegrationEvents _events = Substitute.For<IIntegrationEvents>();
+    private readonly FakeTimeProvider _clock = new(Now);
     private readonly ChangeOrderStatusCommandHandler _handler;
 
     public ChangeOrderStatusCommandHandlerTests()
     {
-        _handler = new ChangeOrderStatusCommandHandler(_orders, _unitOfWork, _outbox, _publisher, Mapping.Config);
+        _handler = new ChangeOrderStatusCommandHandler(_orders, _unitOfWork, _events, Mapping.Config, _clock);
     }
 
     public static TheoryData<OrderStatus, string, string> AllowedChanges => new()
@@ -44,15 +46,16 @@ public sealed class ChangeOrderStatusCommandHandlerTests
 
         exception.Message.ShouldContain("missing");
         _unitOfWork.ReceivedCalls().ShouldBeEmpty();
-        _publisher.ReceivedCalls().ShouldBeEmpty();
+        _events.ReceivedCalls().ShouldBeEmpty();
     }
 
     [Theory]
     [MemberData(nameof(AllowedChanges))]
-    public async Task An_allowed_change_is_saved_then_published_once_with_the_previous_status(
+    public async Task An_allowed_change_raises_exactly_one_event_with_the_new_status_then_saves(
         OrderStatus current, string next, string previous)
     {
         var order = GivenStoredOrder(current);
+        OrderStatusName(order.Status).ShouldBe(previous);
 
         var result = await _handler.Handle(new ChangeOrderStatusCommand(OrderId, next), TestContext.Current.CancellationToken);
 
@@ -60,17 +63,18 @@ public sealed class ChangeOrderStatusCommandHandlerTests
         result.Status.ShouldBe(next);
         OrderStatusName(order.Status).ShouldBe(next);
 
-        var published = _publisher.ReceivedCalls().ShouldHaveSingleItem().GetArguments()[0].ShouldBeOfType<OrderStatusChanged>();
-        published.PreviousStatus.ShouldBe(previous);
-        published.Order.ShouldBeEquivalentTo(result);
+        var raised = _events.ReceivedCalls().ShouldHaveSingleItem().GetArguments()[0].ShouldBeOfType<OrderStatusChanged>();
+        raised.Order.ShouldBeEquivalentTo(OrderSnapshotV1.From(order));
+        raised.Order.Status.ShouldBe(next);
+        raised.EventId.Version.ShouldBe(7);
+        raised.OccurredAt.ShouldBe(Now);
 
         // Received.InOrder only records these calls on the substitutes; there is nothing to await.
 #pragma warning disable CA2012
         Received.InOrder(() =>
         {
-            _outbox.Stage(Arg.Any<OrderStatusChanged>());
+            _events.Raise(Arg.Any<OrderStatusChanged>());
             _unitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
-            _publisher.Publish(Arg.Any<OrderStatusChanged>(), Arg.Any<CancellationToken>());
         });
 #pragma warning restore CA2012
     }
@@ -89,7 +93,7 @@ public sealed class ChangeOrderStatusCommandHandlerTests
 
         order.Status.ShouldBe(current);
         _unitOfWork.ReceivedCalls().ShouldBeEmpty();
-        _publisher.ReceivedCalls().ShouldBeEmpty();
+        _events.ReceivedCalls().ShouldBeEmpty();
     }
 
     [Theory]
@@ -105,36 +109,27 @@ public sealed class ChangeOrderStatusCommandHandlerTests
 
         order.Status.ShouldBe(OrderStatus.New);
         _unitOfWork.ReceivedCalls().ShouldBeEmpty();
-        _publisher.ReceivedCalls().ShouldBeEmpty();
+        _events.ReceivedCalls().ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task Nothing_is_published_when_saving_fails()
+    public async Task A_failed_save_is_thrown_to_the_caller()
     {
         GivenStoredOrder(OrderStatus.New);
         _unitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>()).ThrowsAsync(new ConcurrencyConflictException("changed meanwhile"));
 
         await Should.ThrowAsync<ConcurrencyConflictException>(
             () => _handler.Handle(new ChangeOrderStatusCommand(OrderId, "paid"), TestContext.Current.CancellationToken).AsTask());
-
-        _publisher.ReceivedCalls().ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task The_notification_is_not_cancelled_by_the_caller_once_the_change_is_committed()
+    public void The_handler_cannot_publish_it_has_no_mediator_port()
     {
-        GivenStoredOrder(OrderStatus.New);
-        using var request = new CancellationTokenSource();
-        _unitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>()).Returns(_ =>
-        {
-            request.Cancel();
-            return Task.CompletedTask;
-        });
+        var dependencies = typeof(ChangeOrderStatusCommandHandler).GetConstructors().SelectMany(ctor => ctor.GetParameters()).Select(p => p.ParameterType);
 
-        await _handler.Handle(new ChangeOrderStatusCommand(OrderId, "paid"), request.Token);
-
-        await _publisher.Received(1).Publish(
-            Arg.Any<OrderStatusChanged>(), Arg.Is<CancellationToken>(token => !token.IsCancellationRequested));
+        dependencies.ShouldNotContain(typeof(IPublisher));
+        dependencies.ShouldNotContain(typeof(IMediator));
+        dependencies.ShouldNotContain(typeof(ISender));
     }
 
     private Order GivenStoredOrder(OrderStatus status)

@@ -1,10 +1,10 @@
 using System.Globalization;
+using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Exceptions;
-using CleanSse.Application.Common.Messaging;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Application.Orders;
 using CleanSse.Application.Orders.Commands.CreateOrder;
-using CleanSse.Application.Orders.Notifications;
+using CleanSse.Application.Orders.Events;
 using CleanSse.Application.UnitTests.TestSupport;
 using CleanSse.Domain.Common;
 using CleanSse.Domain.Orders;
@@ -21,14 +21,13 @@ public sealed class CreateOrderCommandHandlerTests
 
     private readonly IOrderRepository _orders = Substitute.For<IOrderRepository>();
     private readonly IUnitOfWork _unitOfWork = Substitute.For<IUnitOfWork>();
-    private readonly IEventOutbox _outbox = Substitute.For<IEventOutbox>();
-    private readonly IPublisher _publisher = Substitute.For<IPublisher>();
+    private readonly IIntegrationEvents _events = Substitute.For<IIntegrationEvents>();
     private readonly FakeTimeProvider _clock = new(Now);
     private readonly CreateOrderCommandHandler _handler;
 
     public CreateOrderCommandHandlerTests()
     {
-        _handler = new CreateOrderCommandHandler(_orders, _unitOfWork, _outbox, _publisher, Mapping.Config, _clock);
+        _handler = new CreateOrderCommandHandler(_orders, _unitOfWork, _events, Mapping.Config, _clock);
     }
 
     private static CreateOrderCommand Command => new(
@@ -37,7 +36,7 @@ public sealed class CreateOrderCommandHandlerTests
         "ring twice");
 
     [Fact]
-    public async Task It_adds_the_order_saves_and_only_then_publishes_OrderCreated()
+    public async Task It_adds_the_order_raises_OrderCreated_and_only_then_saves()
     {
         await _handler.Handle(Command, TestContext.Current.CancellationToken);
 
@@ -46,15 +45,14 @@ public sealed class CreateOrderCommandHandlerTests
         Received.InOrder(() =>
         {
             _orders.Add(Arg.Any<Order>());
-            _outbox.Stage(Arg.Any<OrderCreated>());
+            _events.Raise(Arg.Any<OrderCreated>());
             _unitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
-            _publisher.Publish(Arg.Any<OrderCreated>(), Arg.Any<CancellationToken>());
         });
 #pragma warning restore CA2012
     }
 
     [Fact]
-    public async Task It_publishes_exactly_one_notification_carrying_the_saved_order_s_dto()
+    public async Task It_raises_exactly_one_event_carrying_a_snapshot_of_the_saved_order()
     {
         Order? added = null;
         _orders.Add(Arg.Do<Order>(order => added = order));
@@ -62,24 +60,41 @@ public sealed class CreateOrderCommandHandlerTests
         var result = await _handler.Handle(Command, TestContext.Current.CancellationToken);
 
         added.ShouldNotBeNull();
-        var published = PublishedNotifications().ShouldHaveSingleItem().ShouldBeOfType<OrderCreated>();
-        published.Order.ShouldBeEquivalentTo(result);
-        published.Order.Id.ShouldBe(added.Id);
-        published.Order.Customer.ShouldBe(added.Customer);
-        published.Order.Total.ShouldBe(added.Total);
-        published.Order.Status.ShouldBe("new");
+        var raised = RaisedEvents().ShouldHaveSingleItem().ShouldBeOfType<OrderCreated>();
+        raised.Order.ShouldBeEquivalentTo(OrderSnapshotV1.From(added));
+        raised.Order.Id.ShouldBe(result.Id);
+        raised.Order.Customer.ShouldBe(result.Customer);
+        raised.Order.Total.ShouldBe(result.Total);
+        raised.Order.Status.ShouldBe("new");
+        raised.Order.CreatedAt.ShouldBe(result.CreatedAt);
+        raised.Order.Items.Select(item => (item.Sku, item.Quantity, item.UnitPrice))
+            .ShouldBe(result.Items.Select(item => (item.Sku, item.Quantity, item.UnitPrice)));
     }
 
     [Fact]
-    public async Task The_notification_stored_with_the_order_is_the_one_published()
+    public async Task The_event_has_its_own_time_ordered_id_and_the_time_it_occurred()
     {
-        INotification? staged = null;
-        _outbox.Stage(Arg.Do<INotification>(notification => staged = notification));
-
+        await _handler.Handle(Command, TestContext.Current.CancellationToken);
+        _clock.Advance(TimeSpan.FromMilliseconds(5));
         await _handler.Handle(Command, TestContext.Current.CancellationToken);
 
-        staged.ShouldBeOfType<OrderCreated>();
-        PublishedNotifications().ShouldHaveSingleItem().ShouldBeSameAs(staged);
+        var raised = RaisedEvents().Cast<OrderCreated>().ToList();
+        raised.Count.ShouldBe(2);
+        raised[0].EventId.Version.ShouldBe(7);
+        raised[0].EventId.ShouldNotBe(Guid.ParseExact(raised[0].Order.Id, "N"));
+        raised[0].OccurredAt.ShouldBe(Now);
+        raised[1].OccurredAt.ShouldBe(Now.AddMilliseconds(5));
+        raised[0].EventId.CompareTo(raised[1].EventId).ShouldBeLessThan(0);
+    }
+
+    [Fact]
+    public void The_handler_cannot_publish_it_has_no_mediator_port()
+    {
+        var dependencies = typeof(CreateOrderCommandHandler).GetConstructors().SelectMany(ctor => ctor.GetParameters()).Select(p => p.ParameterType);
+
+        dependencies.ShouldNotContain(typeof(IPublisher));
+        dependencies.ShouldNotContain(typeof(IMediator));
+        dependencies.ShouldNotContain(typeof(ISender));
     }
 
     [Fact]
@@ -111,30 +126,12 @@ public sealed class CreateOrderCommandHandlerTests
     }
 
     [Fact]
-    public async Task The_notification_goes_out_even_when_the_caller_has_gone_away_after_the_commit()
-    {
-        using var request = new CancellationTokenSource();
-        _unitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>()).Returns(_ =>
-        {
-            // The client disconnects while the order is being committed.
-            request.Cancel();
-            return Task.CompletedTask;
-        });
-
-        await _handler.Handle(Command, request.Token);
-
-        await _publisher.Received(1).Publish(Arg.Any<OrderCreated>(), Arg.Is<CancellationToken>(token => !token.IsCancellationRequested));
-    }
-
-    [Fact]
-    public async Task Nothing_is_published_when_saving_fails()
+    public async Task A_failed_save_is_thrown_to_the_caller()
     {
         _unitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>()).ThrowsAsync(new ConcurrencyConflictException("taken"));
 
         await Should.ThrowAsync<ConcurrencyConflictException>(
             () => _handler.Handle(Command, TestContext.Current.CancellationToken).AsTask());
-
-        _publisher.ReceivedCalls().ShouldBeEmpty();
     }
 
     [Fact]
@@ -147,7 +144,7 @@ public sealed class CreateOrderCommandHandlerTests
 
         _orders.ReceivedCalls().ShouldBeEmpty();
         _unitOfWork.ReceivedCalls().ShouldBeEmpty();
-        _publisher.ReceivedCalls().ShouldBeEmpty();
+        _events.ReceivedCalls().ShouldBeEmpty();
     }
 
     [Fact]
@@ -162,6 +159,6 @@ public sealed class CreateOrderCommandHandlerTests
         result.Total.ShouldBe(CreateOrderCommandValidator.MaxItems * CreateOrderCommandValidator.MaxQuantity * CreateOrderCommandValidator.MaxUnitPrice);
     }
 
-    private IEnumerable<object?> PublishedNotifications() =>
-        _publisher.ReceivedCalls().Select(call => call.GetArguments()[0]);
+    private IEnumerable<object?> RaisedEvents() =>
+        _events.ReceivedCalls().Select(call => call.GetArguments()[0]);
 }

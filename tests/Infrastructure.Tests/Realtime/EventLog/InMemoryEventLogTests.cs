@@ -353,6 +353,64 @@ public sealed class InMemoryEventLogTests
         await Should.ThrowAsync<OperationCanceledException>(async () => await next.AsTask().WaitAsync(Deadline, Token));
     }
 
+    [Fact]
+    public async Task A_second_append_of_an_event_id_returns_the_first_and_reaches_no_subscriber()
+    {
+        var log = CreateLog();
+        var feed = StartReading(log.SubscribeAsync(Token), 2);
+        var eventId = Guid.CreateVersion7().ToString("N");
+
+        var first = await log.AppendAsync("new-order", """{"id":"42"}""", eventId, Token);
+        var again = await log.AppendAsync("new-order", """{"id":"42"}""", eventId, Token);
+        var other = await log.AppendAsync("order-updated", """{"id":"42"}""", Guid.CreateVersion7().ToString("N"), Token);
+
+        again.ShouldBeSameAs(first);
+        first.DeduplicationKey.ShouldBe(eventId);
+        (await ReadAllAsync(log, EventPosition.Origin, 10)).ShouldBe([first, other]);
+        (await feed).ShouldBe([first, other]);
+    }
+
+    [Fact]
+    public async Task Events_with_the_same_data_are_told_apart_by_their_ids_alone()
+    {
+        // The same order reaching the same status twice would once have shared a key and been dropped.
+        var log = CreateLog();
+        const string samePayload = """{"id":"42","status":"paid"}""";
+
+        var one = await log.AppendAsync("order-updated", samePayload, Guid.CreateVersion7().ToString("N"), Token);
+        var two = await log.AppendAsync("order-updated", samePayload, Guid.CreateVersion7().ToString("N"), Token);
+
+        two.Position.ShouldBeGreaterThan(one.Position);
+        (await ReadAllAsync(log, EventPosition.Origin, 10)).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task An_event_id_is_forgotten_with_the_event_it_names()
+    {
+        var log = CreateLog(maxEvents: 2);
+        var eventId = Guid.CreateVersion7().ToString("N");
+        var first = await log.AppendAsync("new-order", "{}", eventId, Token);
+        await AppendAsync(log, 2);
+
+        var again = await log.AppendAsync("new-order", "{}", eventId, Token);
+
+        again.Position.ShouldBeGreaterThan(first.Position);
+    }
+
+    [Fact]
+    public void A_logged_event_encodes_its_frame_once_when_first_asked_and_hands_out_the_same_bytes()
+    {
+        var logged = new LoggedEvent(new EventPosition(7, 0), "e-7", "new-order", """{"id":"42"}""", _clock.GetUtcNow());
+
+        var first = logged.Frame;
+        var second = logged.Frame;
+
+        System.Text.Encoding.UTF8.GetString(first.Span).ShouldBe("event: new-order\nid: e-7\ndata: {\"id\":\"42\"}\n\n");
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(first, out var firstArray).ShouldBeTrue();
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(second, out var secondArray).ShouldBeTrue();
+        secondArray.Array.ShouldBeSameAs(firstArray.Array);
+    }
+
     /// <summary>
     /// Starts reading <paramref name="feed"/> at once (so an enumerator-bound subscription is in place before the caller
     /// goes on) and returns what arrived: <paramref name="count"/> events, or fewer if the deadline passed first.

@@ -1,7 +1,7 @@
+using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Exceptions;
-using CleanSse.Application.Common.Messaging;
 using CleanSse.Application.Common.Persistence;
-using CleanSse.Application.Orders.Notifications;
+using CleanSse.Application.Orders.Events;
 using Mapster;
 using Mediator;
 
@@ -10,9 +10,9 @@ namespace CleanSse.Application.Orders.Commands.ChangeOrderStatus;
 public sealed class ChangeOrderStatusCommandHandler(
     IOrderRepository orders,
     IUnitOfWork unitOfWork,
-    IEventOutbox outbox,
-    IPublisher publisher,
-    TypeAdapterConfig mapping) : ICommandHandler<ChangeOrderStatusCommand, OrderDto>
+    IIntegrationEvents events,
+    TypeAdapterConfig mapping,
+    TimeProvider clock) : ICommandHandler<ChangeOrderStatusCommand, OrderDto>
 {
     public async ValueTask<OrderDto> Handle(ChangeOrderStatusCommand command, CancellationToken cancellationToken)
     {
@@ -27,13 +27,10 @@ public sealed class ChangeOrderStatusCommandHandler(
         var order = await orders.FindAsync(command.Id, cancellationToken)
             ?? throw NotFoundException.For("Order", command.Id);
 
-        var previous = OrderStatusNames.ToName(order.Status);
         order.ChangeStatus(next);
-        var changed = new OrderStatusChanged(order.Adapt<OrderDto>(mapping), previous);
-        outbox.Stage(changed);
+        events.Raise(OrderStatusChanged.For(order, clock.GetUtcNow()));
         await unitOfWork.SaveChangesAsync(cancellationToken);
 
-        await publisher.Publish(changed, CancellationToken.None);
-        return changed.Order;
+        return order.Adapt<OrderDto>(mapping);
     }
 }

@@ -1,6 +1,6 @@
-using CleanSse.Application.Common.Messaging;
+using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Persistence;
-using CleanSse.Application.Orders.Notifications;
+using CleanSse.Application.Orders.Events;
 using CleanSse.Domain.Orders;
 using Mapster;
 using Mediator;
@@ -10,8 +10,7 @@ namespace CleanSse.Application.Orders.Commands.CreateOrder;
 public sealed class CreateOrderCommandHandler(
     IOrderRepository orders,
     IUnitOfWork unitOfWork,
-    IEventOutbox outbox,
-    IPublisher publisher,
+    IIntegrationEvents events,
     TypeAdapterConfig mapping,
     TimeProvider clock) : ICommandHandler<CreateOrderCommand, OrderDto>
 {
@@ -27,15 +26,11 @@ public sealed class CreateOrderCommandHandler(
             note: command.Note,
             createdAt: now);
 
-        var dto = order.Adapt<OrderDto>(mapping);
-        var created = new OrderCreated(dto);
-
         orders.Add(order);
-        outbox.Stage(created);
+        // Stored with the order by the commit below, and published after it.
+        events.Raise(OrderCreated.For(order, now));
         await unitOfWork.SaveChangesAsync(cancellationToken);
 
-        // Published only after the commit, and even if the caller has gone away; the outbox covers a crash before this.
-        await publisher.Publish(created, CancellationToken.None);
-        return dto;
+        return order.Adapt<OrderDto>(mapping);
     }
 }

@@ -1,0 +1,32 @@
+using CleanSse.Domain.Orders;
+
+namespace CleanSse.Application.Orders.Events;
+
+/// <summary>
+/// Version 1 of an order as order events carry it: the <c>data</c> of the stream's events and the payload of their
+/// outbox rows. It is its own contract: the REST shape (<see cref="OrderDto"/>) may change without changing it.
+/// </summary>
+public sealed record OrderSnapshotV1(
+    string Id,
+    string Customer,
+    IReadOnlyList<OrderLineSnapshotV1> Items,
+    string? Note,
+    decimal Total,
+    string Status,
+    DateTime CreatedAt)
+{
+    public static OrderSnapshotV1 From(Order order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return new OrderSnapshotV1(
+            order.Id,
+            order.Customer,
+            [.. order.Lines.Select(line => new OrderLineSnapshotV1(line.Sku, line.Quantity, line.UnitPrice))],
+            order.Note,
+            order.Total,
+            OrderStatusNames.ToName(order.Status),
+            order.CreatedAt.UtcDateTime);
+    }
+}
+
+public sealed record OrderLineSnapshotV1(string Sku, int Quantity, decimal UnitPrice);

@@ -1,0 +1,12 @@
+using CleanSse.Api.FunctionalTests.Support;
+
+namespace CleanSse.Api.FunctionalTests.Outbox;
+
+/// <summary>A service whose outbox is swept only at start and when a test asks, so a test decides when rows are swept.</summary>
+public sealed class OutboxFixture : HostFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Outbox:PollInterval"] = "01:00:00",
+    };
+}

@@ -1,0 +1,189 @@
+using System.Globalization;
+using CleanSse.Api.FunctionalTests.Support;
+using CleanSse.Infrastructure.Persistence.Outbox;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CleanSse.Api.FunctionalTests.Outbox;
+
+/// <summary>
+/// The outbox stores integration events, not stream frames, and the sweep publishes what waits through the same path
+/// as a request: a swept event and a live one reach a stream the same way, and once.
+/// </summary>
+public sealed class OutboxTests(OutboxFixture fixture) : IClassFixture<OutboxFixture>, IDisposable
+{
+    private static readonly string[] OutboxColumns = ["Attempts", "DispatchedAt", "EventId", "Id", "OccurredAt", "Payload", "Type", "Version"];
+
+    private readonly HttpClient _client = fixture.Host.CreateClient();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private OutboxDispatcher Dispatcher =>
+        fixture.Host.Services.GetServices<IHostedService>().OfType<OutboxDispatcher>().Single();
+
+    public void Dispose() => _client.Dispose();
+
+    [Fact]
+    public async Task An_outbox_row_holds_the_event_id_type_name_version_payload_and_time_and_no_stream_frame()
+    {
+        var before = DateTimeOffset.UtcNow;
+        var created = await OrdersClient.CreateAsync(_client, "stored as an integration event");
+        var paid = await OrdersClient.ChangeStatusAsync(_client, created.Id, "paid");
+
+        await using var db = await OpenDatabaseAsync();
+        (await ColumnsAsync(db)).ShouldBe(OutboxColumns, ignoreOrder: true);
+
+        var rows = await RowsForOrderAsync(db, created.Id);
+        rows.Select(row => (row.Type, row.Version)).ShouldBe([("order-created", 1), ("order-status-changed", 1)]);
+        OrdersClient.SameJson(created.Json, rows[0].Payload).ShouldBeTrue(rows[0].Payload);
+        OrdersClient.SameJson(paid.Json, rows[1].Payload).ShouldBeTrue(rows[1].Payload);
+        rows.ShouldAllBe(row => row.EventId.Version == 7);
+        rows[0].EventId.ShouldNotBe(rows[1].EventId);
+        rows.ShouldAllBe(row => row.OccurredAt >= before.AddSeconds(-1) && row.OccurredAt <= DateTimeOffset.UtcNow.AddSeconds(1));
+        rows.ShouldAllBe(row => !row.Pending, "each was published right after its commit");
+        rows.ShouldAllBe(row => !row.Payload.Contains("new-order", StringComparison.Ordinal) && !row.Payload.Contains("data:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_row_left_by_a_crash_after_its_commit_reaches_a_stream_exactly_once_through_the_sweep()
+    {
+        await using var stream = await SseReader.OpenAsync(fixture.Host.BaseAddress);
+        (await stream.ReadEventAsync()).Data.ShouldBe("""{"type":"connected"}""");
+        var eventId = Guid.CreateVersion7();
+        var orderId = Guid.CreateVersion7().ToString("N");
+        var payload = $$"""{"id":"{{orderId}}","customer":"Swept","items":[{"sku":"BOOK-1","quantity":1,"unitPrice":12.5}],"note":null,"total":12.5,"status":"new","createdAt":"2026-11-24T09:30:00Z"}""";
+        await using (var db = await OpenDatabaseAsync())
+        {
+            await InsertPendingAsync(db, eventId, "order-created", 1, payload);
+        }
+
+        (await SweepAsync()).ShouldBe(1);
+        (await SweepAsync()).ShouldBe(0, "nothing is left for a later sweep");
+
+        var swept = await stream.ReadEventAsync();
+        swept.EventType.ShouldBe("new-order");
+        swept.Data.ShouldBe(payload, "the stored payload is the stream's data, byte for byte");
+
+        // Marked waiting again, as if the mark had been lost: the sweep publishes it again and the log drops the repeat.
+        await using (var db = await OpenDatabaseAsync())
+        {
+            await ExecuteAsync(db, """UPDATE "OutboxMessages" SET "DispatchedAt" = NULL WHERE "EventId" = $id""", ("$id", eventId.ToString("D").ToUpperInvariant()));
+        }
+
+        (await SweepAsync()).ShouldBe(1);
+        var later = await OrdersClient.CreateAsync(_client, "after the repeat");
+        var next = await stream.ReadEventAsync();
+        OrdersClient.SameJson(later.Json, next.Data).ShouldBeTrue($"the repeat was not sent again: {stream.Transcript}");
+    }
+
+    [Fact]
+    public async Task A_row_of_an_unknown_type_is_left_waiting_and_the_rows_after_it_still_go_out()
+    {
+        await using var stream = await SseReader.OpenAsync(fixture.Host.BaseAddress);
+        (await stream.ReadEventAsync()).Data.ShouldBe("""{"type":"connected"}""");
+        var unknown = Guid.CreateVersion7();
+        var known = Guid.CreateVersion7();
+        var orderId = Guid.CreateVersion7().ToString("N");
+        var payload = $$"""{"id":"{{orderId}}","customer":"After the unknown","items":[{"sku":"BOOK-1","quantity":1,"unitPrice":1}],"note":null,"total":1,"status":"paid","createdAt":"2026-11-24T09:30:00Z"}""";
+        await using (var db = await OpenDatabaseAsync())
+        {
+            await InsertPendingAsync(db, unknown, "order-refunded", 3, """{"id":"x"}""");
+            await InsertPendingAsync(db, known, "order-status-changed", 1, payload);
+        }
+
+        (await SweepAsync()).ShouldBe(1);
+
+        var published = await stream.ReadEventAsync();
+        published.EventType.ShouldBe("order-updated");
+        published.Data.ShouldBe(payload);
+        await using (var db = await OpenDatabaseAsync())
+        {
+            (await IsPendingAsync(db, unknown)).ShouldBeTrue();
+            (await IsPendingAsync(db, known)).ShouldBeFalse();
+            await ExecuteAsync(db, """DELETE FROM "OutboxMessages" WHERE "EventId" = $id""", ("$id", unknown.ToString("D").ToUpperInvariant()));
+        }
+    }
+
+    private Task<int> SweepAsync() => Dispatcher.DispatchPendingAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, Token);
+
+    private async Task<SqliteConnection> OpenDatabaseAsync()
+    {
+        var connection = new SqliteConnection($"Data Source={fixture.Host.DatabasePath};Pooling=False");
+        await connection.OpenAsync(Token);
+        return connection;
+    }
+
+    private static async Task<List<string>> ColumnsAsync(SqliteConnection db)
+    {
+        await using var command = db.CreateCommand();
+        command.CommandText = """SELECT name FROM pragma_table_info('OutboxMessages')""";
+        var columns = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(Token);
+        while (await reader.ReadAsync(Token))
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return columns;
+    }
+
+    private static async Task<List<StoredRow>> RowsForOrderAsync(SqliteConnection db, string orderId)
+    {
+        await using var command = db.CreateCommand();
+        command.CommandText = """
+            SELECT "EventId", "Type", "Version", "Payload", "OccurredAt", "DispatchedAt" IS NULL FROM "OutboxMessages"
+            WHERE json_extract("Payload", '$.id') = $orderId ORDER BY "Id"
+            """;
+        command.Parameters.AddWithValue("$orderId", orderId);
+        var rows = new List<StoredRow>();
+        await using var reader = await command.ExecuteReaderAsync(Token);
+        while (await reader.ReadAsync(Token))
+        {
+            rows.Add(new StoredRow(
+                Guid.Parse(reader.GetString(0)),
+                reader.GetString(1),
+                reader.GetInt32(2),
+                reader.GetString(3),
+                new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero),
+                reader.GetBoolean(5)));
+        }
+
+        return rows;
+    }
+
+    private static Task InsertPendingAsync(SqliteConnection db, Guid eventId, string type, int version, string payload) =>
+        ExecuteAsync(
+            db,
+            """
+            INSERT INTO "OutboxMessages" ("EventId", "Type", "Version", "Payload", "OccurredAt", "Attempts")
+            VALUES ($id, $type, $version, $payload, $occurredAt, 0)
+            """,
+            ("$id", eventId.ToString("D").ToUpperInvariant()),
+            ("$type", type),
+            ("$version", version),
+            ("$payload", payload),
+            ("$occurredAt", DateTimeOffset.UtcNow.AddMinutes(-1).UtcTicks));
+
+    private static async Task<bool> IsPendingAsync(SqliteConnection db, Guid eventId)
+    {
+        await using var command = db.CreateCommand();
+        command.CommandText = """SELECT "DispatchedAt" IS NULL FROM "OutboxMessages" WHERE "EventId" = $id""";
+        command.Parameters.AddWithValue("$id", eventId.ToString("D").ToUpperInvariant());
+        return Convert.ToBoolean(await command.ExecuteScalarAsync(Token), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection db, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = db.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync(Token);
+    }
+
+    private sealed record StoredRow(Guid EventId, string Type, int Version, string Payload, DateTimeOffset OccurredAt, bool Pending);
+}

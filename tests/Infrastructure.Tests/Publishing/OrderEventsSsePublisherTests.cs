@@ -1,0 +1,76 @@
+using System.Diagnostics.Metrics;
+using CleanSse.Application.Orders.Events;
+using CleanSse.Domain.Orders;
+using CleanSse.Infrastructure.Messaging;
+using CleanSse.Infrastructure.Realtime;
+using CleanSse.Infrastructure.Realtime.EventLog;
+using CleanSse.Infrastructure.Realtime.Publishing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CleanSse.Infrastructure.Tests.Publishing;
+
+public sealed class OrderEventsSsePublisherTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 9, 30, 0, TimeSpan.Zero);
+
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly IntegrationEventSerializer _serializer = new();
+    private readonly InMemoryEventLog _log;
+    private readonly OrderEventsSsePublisher _publisher;
+
+    public OrderEventsSsePublisherTests()
+    {
+        _log = new InMemoryEventLog(Options.Create(new EventLogOptions()), new FakeTimeProvider(Now));
+        _publisher = new OrderEventsSsePublisher(
+            _log,
+            _serializer,
+            new RealtimeMetrics(_services.GetRequiredService<IMeterFactory>()),
+            NullLogger<OrderEventsSsePublisher>.Instance);
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_created_order_is_appended_as_new_order_under_its_event_id_with_the_string_the_outbox_stored()
+    {
+        var created = OrderCreated.For(Order.Create("42", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now), Now);
+        var stored = _serializer.Serialize(created, OrderCreated.EventType);
+
+        await _publisher.Handle(created, Token);
+
+        var logged = (await _log.ReadAfterAsync(EventPosition.Origin, 10, Token)).ShouldHaveSingleItem();
+        logged.Type.ShouldBe("new-order");
+        logged.DeduplicationKey.ShouldBe(created.EventId.ToString("N"));
+        logged.Data.ShouldBeSameAs(stored);
+    }
+
+    [Fact]
+    public async Task A_status_change_is_appended_as_order_updated()
+    {
+        var order = Order.Create("42", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now);
+        order.ChangeStatus(OrderStatus.Paid);
+
+        await _publisher.Handle(OrderStatusChanged.For(order, Now), Token);
+
+        var logged = (await _log.ReadAfterAsync(EventPosition.Origin, 10, Token)).ShouldHaveSingleItem();
+        logged.Type.ShouldBe("order-updated");
+        logged.Data.ShouldContain("\"status\":\"paid\"");
+    }
+
+    [Fact]
+    public async Task The_same_event_published_twice_request_and_sweep_is_logged_once()
+    {
+        var created = OrderCreated.For(Order.Create("42", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now), Now);
+        var swept = _serializer.Deserialize(OrderCreated.EventType, created.EventId, created.OccurredAt, _serializer.Serialize(created, OrderCreated.EventType));
+
+        await _publisher.Handle(created, Token);
+        await _publisher.Handle((OrderCreated)swept, Token);
+
+        (await _log.ReadAfterAsync(EventPosition.Origin, 10, Token)).ShouldHaveSingleItem();
+    }
+
+    public void Dispose() => _services.Dispose();
+}

@@ -10,9 +10,9 @@ public sealed class SseWriterPoolTests
     [Fact]
     public async Task Frames_queued_while_a_flush_waits_on_the_client_go_out_in_one_flush()
     {
-        using var connection = Open(CreateHub(new RealtimeOptions()));
+        var connection = Open(CreateHub(new RealtimeOptions()));
         var output = new GatedPipeWriter();
-        var pump = connection.PumpAsync(output);
+        var pump = connection.StartWriting(output);
         connection.GoLive();
 
         connection.Offer(Event(1));
@@ -39,17 +39,17 @@ public sealed class SseWriterPoolTests
     public async Task A_stream_whose_client_stopped_reading_holds_no_writer_while_others_are_written()
     {
         // One writer loop for all: if a waiting flush held it, nothing else would ever be written.
-        using var hub = CreateHub(new RealtimeOptions { Writers = 1 });
-        using var stalled = Open(hub, "198.51.100.7");
+        var hub = CreateHub(new RealtimeOptions { Writers = 1 });
+        var stalled = Open(hub, "198.51.100.7");
         var stalledOutput = new GatedPipeWriter();
-        var stalledPump = stalled.PumpAsync(stalledOutput);
+        var stalledPump = stalled.StartWriting(stalledOutput);
         stalled.GoLive();
         stalled.Offer(Event(1));
         await WaitUntilAsync(() => stalledOutput.Flushes == 1, "the stalled stream's first flush");
 
-        using var healthy = Open(hub);
+        var healthy = Open(hub);
         var client = StreamClient.ReadingFromStart();
-        var healthyPump = healthy.PumpAsync(client.Output);
+        var healthyPump = healthy.StartWriting(client.Output);
         healthy.GoLive();
         for (var n = 1; n <= 100; n++)
         {

@@ -6,7 +6,7 @@ namespace CleanSse.Infrastructure.Realtime.Connections;
 
 /// <summary>
 /// One open event stream, made of three parts held inline: its bounded <see cref="FrameQueue"/>, its catch-up/live
-/// <see cref="HandOverGate"/> and its <see cref="StreamWriter"/>, written by the hub's <see cref="SseWriterPool"/>.
+/// <see cref="HandOverGate"/> and its <see cref="FrameWriter"/>, written by the hub's <see cref="SseWriterPool"/>.
 /// Producers (the dispatcher, the heartbeat, a replay) never wait on the socket: they queue shared bytes, and a client
 /// whose queue outgrows its bounds is disconnected. It comes back with Last-Event-ID and replays what it missed.
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class SseConnection : ILiveEventQueue
     private readonly CancellationTokenRegistration _requestAbortedRegistration;
     private FrameQueue _queue;
     private HandOverGate _handOver;
-    private StreamWriter _writer;
+    private FrameWriter _writer;
     private Action? _onFlushCompleted;
     private long _lastEnqueuedAt;
     private int _disconnectReason;

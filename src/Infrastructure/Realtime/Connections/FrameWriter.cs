@@ -7,7 +7,7 @@ namespace CleanSse.Infrastructure.Realtime.Connections;
 /// The right to write one stream, and the flush it waits on, held inline in its connection. Producers put an idle
 /// stream in line; the writer that takes it writes and flushes; a flush that waits on the client holds no loop.
 /// </summary>
-internal struct StreamWriter
+internal struct FrameWriter
 {
     // A WriterState, stored as an int so that it can be exchanged atomically.
     private int _state;

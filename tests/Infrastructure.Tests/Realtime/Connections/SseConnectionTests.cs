@@ -316,6 +316,9 @@ public sealed class SseConnectionTests
         var pump = connection.StartWriting(client.Output);
         connection.GoLive();
         client.Leave();
+
+        // Only once the client has stopped reading does the next flush find it gone.
+        await Within(client.Reading, "the client to stop reading");
         connection.Offer(Event(1));
         await Within(pump, "the pump to end");
         hub.Remove(connection);

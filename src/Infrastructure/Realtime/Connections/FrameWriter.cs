@@ -6,15 +6,24 @@ namespace CleanSse.Infrastructure.Realtime.Connections;
 /// <summary>
 /// The right to write one stream, and the flush it waits on, held inline in its connection. Producers put an idle
 /// stream in line; the writer that takes it writes and flushes; a flush that waits on the client holds no loop.
+/// Once the stream must stop, the reason decides how: cut off at once, or (shutdown) after what is queued.
 /// </summary>
 internal struct FrameWriter
 {
-    // A WriterState, stored as an int so that it can be exchanged atomically.
+    // A WriterState and a DisconnectReason, stored as ints so that they can be exchanged atomically.
     private int _state;
+    private int _stopReason;
     private PipeWriter? _output;
     private ConfiguredValueTaskAwaitable<FlushResult>.ConfiguredValueTaskAwaiter _pendingFlush;
 
     public readonly WriterState State => (WriterState)Volatile.Read(in _state);
+
+    /// <summary>Why the stream must stop, or <see cref="DisconnectReason.None"/> while it goes on.</summary>
+    public readonly DisconnectReason StopReason => (DisconnectReason)Volatile.Read(in _stopReason);
+
+    /// <summary>Records why the stream must stop, unless a reason already is: the first one wins.</summary>
+    public bool TryStop(DisconnectReason reason) =>
+        Interlocked.CompareExchange(ref _stopReason, (int)reason, (int)DisconnectReason.None) == (int)DisconnectReason.None;
 
     /// <summary>The transport; set once the writer has started.</summary>
     public readonly PipeWriter Output => _output ?? throw new InvalidOperationException("The stream has not started.");

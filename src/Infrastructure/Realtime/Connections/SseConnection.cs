@@ -29,7 +29,6 @@ internal sealed class SseConnection : ILiveEventQueue
     private FrameWriter _writer;
     private Action? _onFlushCompleted;
     private long _lastEnqueuedAt;
-    private int _disconnectReason;
 
     public SseConnection(long id, string remoteAddress, RealtimeOptions options, RealtimeMetrics metrics, SseWriterPool writers, CancellationToken requestAborted)
     {
@@ -38,7 +37,6 @@ internal sealed class SseConnection : ILiveEventQueue
         _options = options;
         _metrics = metrics;
         _writers = writers;
-        Aborted = requestAborted;
         _lastEnqueuedAt = Environment.TickCount64;
         _requestAbortedRegistration = requestAborted.UnsafeRegister(static state => ((SseConnection)state!).Disconnect(DisconnectReason.ClientGone), this);
     }
@@ -48,9 +46,10 @@ internal sealed class SseConnection : ILiveEventQueue
     public string RemoteAddress { get; }
 
     /// <summary>Cancelled when the client's request is aborted; a disconnect by the service shows in <see cref="DisconnectReason"/>.</summary>
-    public CancellationToken Aborted { get; }
+    /// <remarks>Read from the registration on it, so that a stream does not hold the token twice.</remarks>
+    public CancellationToken Aborted => _requestAbortedRegistration.Token;
 
-    public DisconnectReason DisconnectReason => (DisconnectReason)Volatile.Read(ref _disconnectReason);
+    public DisconnectReason DisconnectReason => _writer.StopReason;
 
     public bool IsDisconnected => DisconnectReason != DisconnectReason.None;
 
@@ -158,7 +157,7 @@ internal sealed class SseConnection : ILiveEventQueue
     /// <summary>Ends the stream: the one way for others to end it, short of the graceful <see cref="Close"/>.</summary>
     public void Disconnect(DisconnectReason reason)
     {
-        if (Interlocked.CompareExchange(ref _disconnectReason, (int)reason, (int)DisconnectReason.None) != (int)DisconnectReason.None)
+        if (!_writer.TryStop(reason))
         {
             return;
         }
@@ -185,7 +184,7 @@ internal sealed class SseConnection : ILiveEventQueue
     {
         lock (_sync)
         {
-            if (Interlocked.CompareExchange(ref _disconnectReason, (int)DisconnectReason.Shutdown, (int)DisconnectReason.None) != (int)DisconnectReason.None)
+            if (!_writer.TryStop(DisconnectReason.Shutdown))
             {
                 return;
             }

@@ -83,6 +83,20 @@ public sealed class FrameWriterTests
     }
 
     [Fact]
+    public void The_first_reason_to_stop_is_the_one_kept()
+    {
+        var writer = Started();
+        writer.StopReason.ShouldBe(DisconnectReason.None);
+
+        writer.TryStop(DisconnectReason.Shutdown).ShouldBeTrue();
+        writer.TryStop(DisconnectReason.SlowClient).ShouldBeFalse();
+        writer.TryStop(DisconnectReason.ClientGone).ShouldBeFalse();
+
+        writer.StopReason.ShouldBe(DisconnectReason.Shutdown);
+        writer.State.ShouldBe(WriterState.Idle, "recording the reason leaves the ending to the stream");
+    }
+
+    [Fact]
     public void A_retired_stream_is_never_written_again()
     {
         var writer = Started();

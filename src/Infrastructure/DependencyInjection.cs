@@ -99,8 +99,11 @@ public static class DependencyInjection
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
         }
 
+        // The writer loops start before, and stop after, everything that queues frames for them.
+        services.AddSingleton<SseWriterPool>();
+        services.AddHostedService(static services => services.GetRequiredService<SseWriterPool>());
         services.AddSingleton<SseConnectionHub>();
-        services.AddSingleton<EventStreamSession>();
+        services.AddSingleton<StreamCatchUp>();
         services.AddHostedService<LiveEventDispatcher>();
         services.AddHostedService<HeartbeatService>();
         services.AddHostedService<StreamShutdownService>();

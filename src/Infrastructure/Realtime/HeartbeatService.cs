@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace CleanSse.Infrastructure.Realtime;
 
 /// <summary>One timer for every stream: a comment on each one left idle, so proxies keep it open.</summary>
-public sealed class HeartbeatService(SseConnectionHub hub, IOptions<RealtimeOptions> options)
+internal sealed class HeartbeatService(SseConnectionHub hub, IOptions<RealtimeOptions> options)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -8,7 +8,7 @@ namespace CleanSse.Infrastructure.Realtime;
 /// <summary>
 /// The one reader of the event log's live feed in this process: it hands every event, in order, to the hub.
 /// </summary>
-public sealed partial class LiveEventDispatcher(IEventLog log, SseConnectionHub hub, ILogger<LiveEventDispatcher> logger)
+internal sealed partial class LiveEventDispatcher(IEventLog log, SseConnectionHub hub, ILogger<LiveEventDispatcher> logger)
     : BackgroundService
 {
     private IAsyncEnumerable<LoggedEvent>? _feed;
@@ -42,7 +42,7 @@ public sealed partial class LiveEventDispatcher(IEventLog log, SseConnectionHub 
                 // Live events were lost to this process (its reader fell behind the retained history). Its streams
                 // cannot be made whole in place: end them, and each resumes or resets from its own Last-Event-ID.
                 LogFeedGap(hub.Count);
-                hub.DisconnectAll();
+                hub.CloseOpenStreams();
             }
             catch (Exception exception)
             {

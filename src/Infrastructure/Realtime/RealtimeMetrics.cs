@@ -2,7 +2,10 @@ using System.Diagnostics.Metrics;
 
 namespace CleanSse.Infrastructure.Realtime;
 
-/// <summary>The realtime layer's instruments, on the <c>CleanSse.Realtime</c> meter.</summary>
+/// <summary>
+/// The realtime layer's instruments, on the <c>CleanSse.Realtime</c> meter. Public for its meter's name, which the
+/// composition root exports; only the realtime core records on it.
+/// </summary>
 public sealed class RealtimeMetrics
 {
     public const string MeterName = "CleanSse.Realtime";
@@ -34,15 +37,15 @@ public sealed class RealtimeMetrics
         _publishFailures = meter.CreateCounter<long>("cleansse.sse.publish_failures", "{event}", "Events that could not be appended to the event log.");
     }
 
-    public void StreamOpened() => _openStreams.Add(1);
+    internal void StreamOpened() => _openStreams.Add(1);
 
-    public void StreamClosed() => _openStreams.Add(-1);
+    internal void StreamClosed() => _openStreams.Add(-1);
 
-    public void EventPublished() => _eventsPublished.Add(1);
+    internal void EventPublished() => _eventsPublished.Add(1);
 
-    public void PublishFailed() => _publishFailures.Add(1);
+    internal void PublishFailed() => _publishFailures.Add(1);
 
-    public void Delivered(int events, int bytes)
+    internal void Delivered(int events, int bytes)
     {
         if (events > 0)
         {
@@ -52,14 +55,14 @@ public sealed class RealtimeMetrics
         _bytesWritten.Add(bytes);
     }
 
-    public void ReplayStarted() => _replays.Add(1);
+    internal void ReplayStarted() => _replays.Add(1);
 
-    public void EventReplayed() => _replayedEvents.Add(1);
+    internal void EventReplayed() => _replayedEvents.Add(1);
 
-    public void ResetSent() => _resets.Add(1);
+    internal void ResetSent() => _resets.Add(1);
 
-    public void SlowClientDisconnected() => _slowClientDisconnects.Add(1);
+    internal void SlowClientDisconnected() => _slowClientDisconnects.Add(1);
 
-    public void ConnectionRefused(string reason) =>
+    internal void ConnectionRefused(string reason) =>
         _refusedConnections.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace CleanSse.Infrastructure.Realtime;
 
 /// <summary>Bounds and timings of the event streams (section <c>Realtime</c>).</summary>
-public sealed class RealtimeOptions
+internal sealed class RealtimeOptions
 {
     public const string SectionName = "Realtime";
 

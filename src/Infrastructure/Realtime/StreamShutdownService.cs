@@ -7,7 +7,7 @@ namespace CleanSse.Infrastructure.Realtime;
 /// Ends every stream as soon as the host starts stopping, with a <c>retry:</c> hint, so the server's graceful
 /// shutdown is not held up by streams that would otherwise never end, and clients come straight back elsewhere.
 /// </summary>
-public sealed class StreamShutdownService(SseConnectionHub hub, IHostApplicationLifetime lifetime) : IHostedService
+internal sealed class StreamShutdownService(SseConnectionHub hub, IHostApplicationLifetime lifetime) : IHostedService
 {
     private CancellationTokenRegistration _registration;
 

@@ -157,7 +157,7 @@ public sealed class CatchUpHandOverTests
                 }
 
                 var reset = delivered[0];
-                reset.Type.ShouldBe(EventStreamSession.ResetEventType, context);
+                reset.Type.ShouldBe(StreamCatchUp.ResetEventType, context);
                 reset.Data.ShouldBe($$"""{"reason":"history-gap","lastEventId":"{{stream.LastEventId}}"}""", context);
                 var resetAt = SequenceOf(reset.LastEventId, epoch);
                 resetAt.ShouldBe(stream.View.HeadsGiven.ShouldHaveSingleItem().Major, $"{context}: the reset carries the head's id");
@@ -220,11 +220,11 @@ public sealed class CatchUpHandOverTests
             _ => foreignId,
         };
 
-        // Each stream reads the log through its own lagging view, which records the heads its session was given.
+        // Each stream reads the log through its own lagging view, which records the heads its catch-up was given.
         var view = new LaggingEventLog(log);
         var connection = Open(hub, $"192.0.2.{plan.Index}");
         var client = StreamClient.ReadingFromStart();
-        var run = CreateSession(view, hub, options).RunAsync(connection, lastEventId, client.Output);
+        var run = CreateCatchUp(view, hub, options).RunAsync(connection, lastEventId, client.Output);
         return new OpenedStream(plan, lastEventId, headBefore, view, connection, client, run);
     }
 

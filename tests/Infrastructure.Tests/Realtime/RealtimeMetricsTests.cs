@@ -56,7 +56,7 @@ public sealed class RealtimeMetricsTests : IDisposable
     [Fact]
     public void Open_streams_go_up_on_admission_and_down_once_on_removal()
     {
-        var hub = new SseConnectionHub(Options.Create(new RealtimeOptions()), _metrics);
+        var hub = CreateHub(new RealtimeOptions(), _metrics);
         var first = Open(hub, "192.0.2.1");
         Open(hub, "192.0.2.2");
 
@@ -69,7 +69,7 @@ public sealed class RealtimeMetricsTests : IDisposable
     [Fact]
     public void Refusals_are_counted_with_their_reason()
     {
-        var hub = new SseConnectionHub(Options.Create(new RealtimeOptions { MaxConnections = 2, MaxConnectionsPerAddress = 1 }), _metrics);
+        var hub = CreateHub(new RealtimeOptions { MaxConnections = 2, MaxConnectionsPerAddress = 1 }, _metrics);
         Open(hub, "192.0.2.1");
         hub.TryOpen("192.0.2.1", Token, out _).ShouldBe(ConnectionRefusal.TooManyFromAddress);
         Open(hub, "192.0.2.2");
@@ -81,8 +81,8 @@ public sealed class RealtimeMetricsTests : IDisposable
     [Fact]
     public void A_slow_client_is_counted_once_however_many_frames_it_refuses()
     {
-        var hub = new SseConnectionHub(Options.Create(new RealtimeOptions { MaxQueuedEvents = 2 }), _metrics);
-        using var connection = Open(hub);
+        var hub = CreateHub(new RealtimeOptions { MaxQueuedEvents = 2 }, _metrics);
+        var connection = Open(hub);
         connection.GoLive();
 
         for (var n = 1; n <= 10; n++)
@@ -98,10 +98,10 @@ public sealed class RealtimeMetricsTests : IDisposable
     public async Task Delivered_events_and_bytes_count_what_was_written()
     {
         var options = new RealtimeOptions();
-        var hub = new SseConnectionHub(Options.Create(options), _metrics);
+        var hub = CreateHub(options, _metrics);
         var connection = Open(hub);
         var client = StreamClient.ReadingFromStart();
-        var pump = connection.PumpAsync(client.Output);
+        var pump = connection.StartWriting(client.Output);
         connection.GoLive();
         var events = Enumerable.Range(1, 5).Select(n => Event(n)).ToList();
         foreach (var logged in events)

@@ -20,10 +20,22 @@ internal static class RealtimeTestKit
 
     public static RealtimeMetrics CreateMetrics() => new(MetricsServices.GetRequiredService<IMeterFactory>());
 
-    public static SseConnectionHub CreateHub(RealtimeOptions options) => new(Options.Create(options), CreateMetrics());
+    public static SseConnectionHub CreateHub(RealtimeOptions options) => CreateHub(options, CreateMetrics());
 
-    public static EventStreamSession CreateSession(IEventLog log, SseConnectionHub hub, RealtimeOptions options) =>
-        new(log, hub, CreateMetrics(), Options.Create(options), NullLogger<EventStreamSession>.Instance);
+    /// <summary>A hub whose writer pool has been started, as the host starts it.</summary>
+    public static SseConnectionHub CreateHub(RealtimeOptions options, RealtimeMetrics metrics) =>
+        new(Options.Create(options), metrics, StartWriters(options));
+
+    /// <summary>A started writer pool; its loops stay parked once a test is done with them, holding no thread.</summary>
+    public static SseWriterPool StartWriters(RealtimeOptions options)
+    {
+        var writers = new SseWriterPool(Options.Create(options));
+        writers.StartAsync(Token).IsCompletedSuccessfully.ShouldBeTrue();
+        return writers;
+    }
+
+    public static StreamCatchUp CreateCatchUp(IEventLog log, SseConnectionHub hub, RealtimeOptions options) =>
+        new(log, hub, CreateMetrics(), Options.Create(options), NullLogger<StreamCatchUp>.Instance);
 
     public static InMemoryEventLog CreateLog(int maxEvents = 100_000) =>
         new(Options.Create(new EventLogOptions { MaxEvents = maxEvents, MaxAge = TimeSpan.FromHours(1) }), TimeProvider.System);

@@ -1,6 +1,6 @@
 namespace CleanSse.Infrastructure.Realtime.Connections;
 
-public enum ConnectionRefusal
+internal enum ConnectionRefusal
 {
     None,
 

@@ -1,6 +1,6 @@
 namespace CleanSse.Infrastructure.Realtime.Connections;
 
-public enum DisconnectReason
+internal enum DisconnectReason
 {
     None,
     ClientGone,

@@ -1,53 +1,34 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Runtime.CompilerServices;
 using CleanSse.Infrastructure.Realtime.EventLog;
 
 namespace CleanSse.Infrastructure.Realtime.Connections;
 
 /// <summary>
-/// One open event stream: a bounded queue of encoded frames, written to the client by the hub's writer pool.
+/// One open event stream, made of three parts held inline: its bounded <see cref="FrameQueue"/>, its catch-up/live
+/// <see cref="HandOverGate"/> and its <see cref="FrameWriter"/>, written by the hub's <see cref="SseWriterPool"/>.
 /// Producers (the dispatcher, the heartbeat, a replay) never wait on the socket: they queue shared bytes, and a client
 /// whose queue outgrows its bounds is disconnected. It comes back with Last-Event-ID and replays what it missed.
 /// </summary>
-public sealed class SseConnection : IDisposable
+/// <remarks>
+/// Others end a stream one way, <see cref="Disconnect"/>, or, on shutdown, <see cref="Close"/>, which first sends a
+/// last frame. Either way the stream's end completes the task <see cref="StartWriting"/> returned.
+/// </remarks>
+internal sealed class SseConnection : ILiveEventQueue
 {
-    private const int Idle = 0;
-    private const int Scheduled = 1;
-    private const int Flushing = 2;
-    private const int Done = 3;
-    private const int Unstarted = 4;
-
     private readonly RealtimeOptions _options;
     private readonly RealtimeMetrics _metrics;
     private readonly SseWriterPool _writers;
-    private readonly CancellationTokenRegistration _requestAbortedRegistration;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    // Guards the queue, its counters and the catch-up hand-over; never held while anything is written.
-    private readonly Lock _gate = new();
-    private OutboundFrame[] _frames = [];
-    private int _head;
-    private int _count;
-    private long _queuedBytes;
-    private int _queuedEvents;
-    private long _peakQueuedBytes;
-    private SemaphoreSlim? _spaceFreed;
-
-    private long _lastEnqueuedAt;
-    private int _disconnectReason;
-
-    // Who may write: producers schedule an idle stream; only the writer that holds it (Scheduled or Flushing) writes.
-    private int _writeState = Unstarted;
-    private PipeWriter? _output;
-    private ConfiguredValueTaskAwaitable<FlushResult>.ConfiguredValueTaskAwaiter _pendingFlush;
+    // Guards the queue and the hand-over; never held while anything is written.
+    private readonly Lock _sync = new();
+    private readonly CancellationTokenRegistration _requestAbortedRegistration;
+    private FrameQueue _queue;
+    private HandOverGate _handOver;
+    private FrameWriter _writer;
     private Action? _onFlushCompleted;
-
-    // Hand-over from catch-up to live: until the connection is live, the dispatcher's events wait in _pending and
-    // the replay decides what goes out; positions at or before _last were already queued and are skipped.
-    private volatile bool _live;
-    private EventPosition _last;
-    private List<LoggedEvent>? _pending;
+    private long _lastEnqueuedAt;
 
     public SseConnection(long id, string remoteAddress, RealtimeOptions options, RealtimeMetrics metrics, SseWriterPool writers, CancellationToken requestAborted)
     {
@@ -56,9 +37,8 @@ public sealed class SseConnection : IDisposable
         _options = options;
         _metrics = metrics;
         _writers = writers;
-        Aborted = requestAborted;
-        _requestAbortedRegistration = requestAborted.UnsafeRegister(static state => ((SseConnection)state!).Disconnect(DisconnectReason.ClientGone), this);
         _lastEnqueuedAt = Environment.TickCount64;
+        _requestAbortedRegistration = requestAborted.UnsafeRegister(static state => ((SseConnection)state!).Disconnect(DisconnectReason.ClientGone), this);
     }
 
     public long Id { get; }
@@ -66,40 +46,39 @@ public sealed class SseConnection : IDisposable
     public string RemoteAddress { get; }
 
     /// <summary>Cancelled when the client's request is aborted; a disconnect by the service shows in <see cref="DisconnectReason"/>.</summary>
-    public CancellationToken Aborted { get; }
+    /// <remarks>Read from the registration on it, so that a stream does not hold the token twice.</remarks>
+    public CancellationToken Aborted => _requestAbortedRegistration.Token;
 
-    public DisconnectReason DisconnectReason => (DisconnectReason)Volatile.Read(ref _disconnectReason);
+    public DisconnectReason DisconnectReason => _writer.StopReason;
 
     public bool IsDisconnected => DisconnectReason != DisconnectReason.None;
 
-    public bool IsLive => _live;
+    public bool IsLive => _handOver.IsLive;
 
     /// <summary>Bytes queued and not yet handed to the transport.</summary>
-    public long QueuedBytes => Volatile.Read(ref _queuedBytes);
+    public long QueuedBytes => _queue.QueuedBytes;
 
     /// <summary>The most bytes this connection ever had queued; never above the configured bound.</summary>
-    public long PeakQueuedBytes => Volatile.Read(ref _peakQueuedBytes);
+    public long PeakQueuedBytes => _queue.PeakQueuedBytes;
 
-    public int QueuedEvents => Volatile.Read(ref _queuedEvents);
+    public int QueuedEvents => _queue.QueuedEvents;
 
     public long LastEnqueuedAt => Interlocked.Read(ref _lastEnqueuedAt);
+
+    internal WriterState WriterState => _writer.State;
 
     /// <summary>Queues a frame if it fits the bounds; otherwise disconnects the client as too slow.</summary>
     public bool TryEnqueue(ReadOnlyMemory<byte> frame, bool isEvent)
     {
         bool fits;
-        lock (_gate)
+        lock (_sync)
         {
             if (IsDisconnected)
             {
                 return false;
             }
 
-            fits = (!isEvent || _queuedEvents < _options.MaxQueuedEvents) && _queuedBytes + frame.Length <= _options.MaxQueuedBytes;
-            if (fits)
-            {
-                Push(new OutboundFrame(frame, isEvent));
-            }
+            fits = _queue.TryEnqueue(frame, isEvent, _options.MaxQueuedEvents, _options.MaxQueuedBytes);
         }
 
         if (!fits)
@@ -108,7 +87,7 @@ public sealed class SseConnection : IDisposable
             return false;
         }
 
-        ScheduleIfIdle();
+        Enqueued();
         return true;
     }
 
@@ -117,146 +96,68 @@ public sealed class SseConnection : IDisposable
     {
         while (true)
         {
-            SemaphoreSlim spaceFreed;
-            lock (_gate)
+            Task roomFreed;
+            lock (_sync)
             {
                 if (IsDisconnected)
                 {
                     throw new OperationCanceledException("The stream was closed during the replay.", cancellationToken);
                 }
 
-                if (_queuedBytes == 0
-                    || (_queuedBytes + frame.Length <= _options.MaxQueuedBytes && _queuedEvents < _options.MaxQueuedEvents))
+                if (_queue.TryEnqueueOrWaitForRoom(frame, _options.MaxQueuedEvents, _options.MaxQueuedBytes, out roomFreed))
                 {
-                    Push(new OutboundFrame(frame, IsEvent: true));
                     break;
                 }
-
-                // Only a replay ever waits for room, so only a stream that replays pays for the semaphore.
-                spaceFreed = _spaceFreed ??= new SemaphoreSlim(0, 1);
             }
 
-            await spaceFreed.WaitAsync(cancellationToken);
+            await roomFreed.WaitAsync(cancellationToken);
         }
 
-        ScheduleIfIdle();
+        Enqueued();
     }
 
     /// <summary>Records that everything up to <paramref name="position"/> has been queued by the catch-up.</summary>
-    public void MarkQueuedThrough(EventPosition position)
-    {
-        lock (_gate)
-        {
-            _last = position;
-        }
-    }
+    public void MarkQueuedThrough(EventPosition position) => _handOver.MarkQueuedThrough(position, _sync);
 
     /// <summary>The dispatcher's entry point: called once per event, in log order, for every connection.</summary>
     public void Offer(LoggedEvent logged)
     {
-        if (!_live)
+        switch (_handOver.Offer(logged, _options.MaxQueuedEvents, _sync))
         {
-            lock (_gate)
-            {
-                if (!_live)
-                {
-                    // Events the catch-up has already queued (or starts after) would be skipped at GoLive: they are not
-                    // part of what this client is behind by, so they neither wait here nor count against the bound.
-                    if (logged.Position <= _last)
-                    {
-                        return;
-                    }
-
-                    // Made only for a stream that is offered events while it catches up.
-                    var pending = _pending ??= [];
-                    if (pending.Count >= _options.MaxQueuedEvents)
-                    {
-                        pending.RemoveAll(waiting => waiting.Position <= _last);
-                    }
-
-                    if (pending.Count < _options.MaxQueuedEvents)
-                    {
-                        pending.Add(logged);
-                        return;
-                    }
-                }
-            }
-
-            if (!_live)
-            {
+            case HandOverGate.Outcome.Deliver:
+                TryEnqueue(logged.Frame, isEvent: true);
+                break;
+            case HandOverGate.Outcome.Overflow:
                 Disconnect(DisconnectReason.SlowClient);
-                return;
-            }
+                break;
         }
-
-        // Live: only the dispatcher's thread reads and writes _last from here on.
-        if (logged.Position <= _last)
-        {
-            return;
-        }
-
-        _last = logged.Position;
-        TryEnqueue(logged.Frame, isEvent: true);
     }
 
     /// <summary>Ends the catch-up: queues what arrived live meanwhile and was not replayed, then takes live events directly.</summary>
-    public void GoLive()
-    {
-        lock (_gate)
-        {
-            foreach (var logged in _pending ?? [])
-            {
-                if (logged.Position > _last)
-                {
-                    _last = logged.Position;
-                    if (!TryEnqueue(logged.Frame, isEvent: true))
-                    {
-                        break;
-                    }
-                }
-            }
+    public void GoLive() => _handOver.GoLive(_sync, this);
 
-            _pending = null;
-            _live = true;
-        }
-    }
-
-    /// <summary>Queues a last frame past the bounds and ends the stream once it is written (graceful shutdown).</summary>
-    public void Close(ReadOnlyMemory<byte> finalFrame)
-    {
-        lock (_gate)
-        {
-            if (Interlocked.CompareExchange(ref _disconnectReason, (int)DisconnectReason.Shutdown, (int)DisconnectReason.None) != (int)DisconnectReason.None)
-            {
-                return;
-            }
-
-            Push(new OutboundFrame(finalFrame, IsEvent: false));
-        }
-
-        ReleaseWaiters();
-        ScheduleIfIdle();
-    }
+    bool ILiveEventQueue.TryEnqueueLive(LoggedEvent logged) => TryEnqueue(logged.Frame, isEvent: true);
 
     /// <summary>
     /// Starts writing queued frames to <paramref name="output"/>, coalescing whatever is queued into one flush; the task
     /// ends once nothing more will be written, whatever the reason.
     /// </summary>
-    public Task PumpAsync(PipeWriter output)
+    public Task StartWriting(PipeWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        if (Interlocked.CompareExchange(ref _output, output, null) is not null)
+        if (!_writer.TryAttach(output))
         {
             throw new InvalidOperationException("The stream is already being written.");
         }
 
-        Release();
+        ReleaseWriter();
         return _ended.Task;
     }
 
+    /// <summary>Ends the stream: the one way for others to end it, short of the graceful <see cref="Close"/>.</summary>
     public void Disconnect(DisconnectReason reason)
     {
-        if (Interlocked.CompareExchange(ref _disconnectReason, (int)reason, (int)DisconnectReason.None) != (int)DisconnectReason.None)
+        if (!_writer.TryStop(reason))
         {
             return;
         }
@@ -266,67 +167,83 @@ public sealed class SseConnection : IDisposable
             _metrics.SlowClientDisconnected();
         }
 
-        ReleaseWaiters();
-        if (Interlocked.CompareExchange(ref _writeState, Done, Idle) == Idle)
+        WakeReplay();
+        if (_writer.TryRetireIdle())
         {
-            End();
+            Ended();
         }
-        else if (Volatile.Read(ref _writeState) == Flushing)
+        else
         {
-            // The flush waits on a client that is not reading; its completion ends the stream.
-            _output?.CancelPendingFlush();
+            // A flush waiting on a client that is not reading: its completion ends the stream.
+            _writer.CancelWaitingFlush();
         }
     }
 
-    public void Dispose()
+    /// <summary>Queues a last frame past the bounds and ends the stream once it is written (graceful shutdown).</summary>
+    public void Close(ReadOnlyMemory<byte> finalFrame)
     {
-        _requestAbortedRegistration.Dispose();
-        _spaceFreed?.Dispose();
+        lock (_sync)
+        {
+            if (!_writer.TryStop(DisconnectReason.Shutdown))
+            {
+                return;
+            }
+
+            _queue.PushPastBounds(finalFrame);
+            _queue.SignalRoom();
+        }
+
+        Enqueued();
     }
 
     /// <summary>Called by a writer of the pool that holds this stream: one flush of what is queued, or the stream's end.</summary>
     internal void WriteQueued()
     {
-        var output = _output!;
-        var bytes = 0;
-        var events = 0;
         try
         {
-            if (DisconnectReason is DisconnectReason.ClientGone or DisconnectReason.SlowClient)
+            if (IsCutOff)
             {
                 Finish();
                 return;
             }
 
-            if (!TryTake(out var frame))
+            if (!TryTake(out var frame, out var isEvent))
             {
-                Release();
+                ReleaseWriter();
                 return;
             }
 
+            var output = _writer.Output;
+            var bytes = 0;
+            var events = 0;
             ValueTask<FlushResult> written;
-            if (!HasQueued)
+            if (!_queue.HasQueued)
             {
                 // The usual case, one frame: the transport frames and flushes it in one call (and the first one carries
                 // the response headers with it), with no buffer borrowed in between.
-                bytes = frame.Bytes.Length;
-                events = frame.IsEvent ? 1 : 0;
-                written = output.WriteAsync(frame.Bytes);
+                bytes = frame.Length;
+                events = isEvent ? 1 : 0;
+                written = output.WriteAsync(frame);
             }
             else
             {
                 do
                 {
-                    output.Write(frame.Bytes.Span);
-                    bytes += frame.Bytes.Length;
-                    events += frame.IsEvent ? 1 : 0;
+                    output.Write(frame.Span);
+                    bytes += frame.Length;
+                    events += isEvent ? 1 : 0;
                 }
-                while (bytes < _options.MaxBytesPerFlush && TryTake(out frame));
+                while (bytes < _options.MaxBytesPerFlush && TryTake(out frame, out isEvent));
 
                 written = output.FlushAsync();
             }
 
-            ReleaseWaiters();
+            if (_queue.HasRoomWaiter)
+            {
+                WakeReplay();
+            }
+
+            _metrics.Delivered(events, bytes);
 
             // Consumed exactly once: at once when it completed, otherwise by the continuation registered below.
 #pragma warning disable CA2012
@@ -334,13 +251,11 @@ public sealed class SseConnection : IDisposable
 #pragma warning restore CA2012
             if (!flush.IsCompleted)
             {
-                _metrics.Delivered(events, bytes);
-                _pendingFlush = flush;
-                Interlocked.Exchange(ref _writeState, Flushing);
+                _writer.WaitForFlush(flush);
                 flush.UnsafeOnCompleted(_onFlushCompleted ??= OnFlushCompleted);
 
                 // A disconnect that came while this stream was still marked Scheduled left the cancel to this writer.
-                if (DisconnectReason is DisconnectReason.ClientGone or DisconnectReason.SlowClient)
+                if (IsCutOff)
                 {
                     output.CancelPendingFlush();
                 }
@@ -348,7 +263,6 @@ public sealed class SseConnection : IDisposable
                 return;
             }
 
-            _metrics.Delivered(events, bytes);
             Flushed(flush.GetResult());
         }
 #pragma warning disable CA1031 // One stream's failure must never stop the writer that all streams share.
@@ -361,14 +275,14 @@ public sealed class SseConnection : IDisposable
         }
     }
 
+    /// <summary>Ended by the client or as too slow: what is still queued is not worth sending.</summary>
+    private bool IsCutOff => DisconnectReason is DisconnectReason.ClientGone or DisconnectReason.SlowClient;
+
     private void OnFlushCompleted()
     {
         try
         {
-            var result = _pendingFlush.GetResult();
-            _pendingFlush = default;
-            Volatile.Write(ref _writeState, Scheduled);
-            Flushed(result);
+            Flushed(_writer.TakeFlushResult());
         }
 #pragma warning disable CA1031 // As in WriteQueued: the continuation runs on a shared thread.
         catch (Exception)
@@ -387,141 +301,77 @@ public sealed class SseConnection : IDisposable
             Disconnect(DisconnectReason.ClientGone);
             Finish();
         }
-        else if (HasQueued)
+        else if (_queue.HasQueued)
         {
             // More arrived meanwhile: back of the line, so one busy stream never starves the others.
             _writers.Schedule(this);
         }
         else
         {
-            Release();
+            ReleaseWriter();
         }
     }
 
     /// <summary>Gives up the right to write; a stream that has more queued, or has ended, is dealt with at once.</summary>
-    private void Release()
+    private void ReleaseWriter()
     {
-        Volatile.Write(ref _writeState, Idle);
-        Interlocked.MemoryBarrier();
+        _writer.Release();
         var reason = DisconnectReason;
-        var ended = reason is DisconnectReason.ClientGone or DisconnectReason.SlowClient
-            || (reason == DisconnectReason.Shutdown && !HasQueued);
-        if (ended)
+        if (IsCutOff || (reason == DisconnectReason.Shutdown && !_queue.HasQueued))
         {
-            if (Interlocked.CompareExchange(ref _writeState, Done, Idle) == Idle)
+            if (_writer.TryRetireIdle())
             {
-                End();
+                Ended();
             }
         }
-        else if (HasQueued)
+        else if (_queue.HasQueued)
         {
             ScheduleIfIdle();
         }
     }
 
+    /// <summary>The writer holding the stream ends it.</summary>
     private void Finish()
     {
-        Volatile.Write(ref _writeState, Done);
-        End();
+        _writer.Retire();
+        Ended();
     }
 
-    private void End()
+    private void Ended()
     {
         // Whatever ended the stream, record a reason (the client is gone unless one already is) before it is over.
         Disconnect(DisconnectReason.ClientGone);
+        _requestAbortedRegistration.Unregister();
         _ended.TrySetResult();
+    }
+
+    private void Enqueued()
+    {
+        Interlocked.Exchange(ref _lastEnqueuedAt, Environment.TickCount64);
+        ScheduleIfIdle();
     }
 
     private void ScheduleIfIdle()
     {
-        if (Interlocked.CompareExchange(ref _writeState, Scheduled, Idle) == Idle)
+        if (_writer.TrySchedule())
         {
             _writers.Schedule(this);
         }
     }
 
-    private bool HasQueued => Volatile.Read(ref _count) > 0;
-
-    private void Push(OutboundFrame frame)
+    private bool TryTake(out ReadOnlyMemory<byte> frame, out bool isEvent)
     {
-        if (_count == _frames.Length)
+        lock (_sync)
         {
-            Grow();
-        }
-
-        _frames[(_head + _count) % _frames.Length] = frame;
-        _count++;
-        _queuedBytes += frame.Bytes.Length;
-        if (frame.IsEvent)
-        {
-            _queuedEvents++;
-        }
-
-        _peakQueuedBytes = Math.Max(_peakQueuedBytes, _queuedBytes);
-        Interlocked.Exchange(ref _lastEnqueuedAt, Environment.TickCount64);
-    }
-
-    private bool TryTake(out OutboundFrame frame)
-    {
-        lock (_gate)
-        {
-            if (_count == 0)
-            {
-                frame = default;
-                return false;
-            }
-
-            frame = _frames[_head];
-            _frames[_head] = default;
-            _head = (_head + 1) % _frames.Length;
-            _count--;
-            _queuedBytes -= frame.Bytes.Length;
-            if (frame.IsEvent)
-            {
-                _queuedEvents--;
-            }
-
-            return true;
+            return _queue.TryDequeue(out frame, out isEvent);
         }
     }
 
-    private void Grow()
+    private void WakeReplay()
     {
-        // Starts small: most streams only ever hold a frame or two at a time.
-        var larger = new OutboundFrame[Math.Max(4, _frames.Length * 2)];
-        for (var i = 0; i < _count; i++)
+        lock (_sync)
         {
-            larger[i] = _frames[(_head + i) % _frames.Length];
-        }
-
-        _frames = larger;
-        _head = 0;
-    }
-
-    private void ReleaseWaiters()
-    {
-        var spaceFreed = Volatile.Read(ref _spaceFreed);
-        if (spaceFreed is null)
-        {
-            return;
-        }
-
-        try
-        {
-            if (spaceFreed.CurrentCount == 0)
-            {
-                spaceFreed.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Another release won the race; one pending permit is all a waiting replay needs.
-        }
-        catch (ObjectDisposedException)
-        {
-            // The stream already ended.
+            _queue.SignalRoom();
         }
     }
-
-    private readonly record struct OutboundFrame(ReadOnlyMemory<byte> Bytes, bool IsEvent);
 }

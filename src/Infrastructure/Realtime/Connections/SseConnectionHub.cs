@@ -6,9 +6,9 @@ namespace CleanSse.Infrastructure.Realtime.Connections;
 
 /// <summary>
 /// The registry of open event streams. It admits streams within the configured limits, fans each logged event out to
-/// every live stream (the same encoded bytes for all), and closes them all on shutdown.
+/// every stream (the same encoded bytes for all), and closes them all on shutdown.
 /// </summary>
-public sealed class SseConnectionHub : IDisposable
+internal sealed class SseConnectionHub
 {
     private readonly ConcurrentDictionary<long, SseConnection> _connections = new();
     private readonly ConcurrentDictionary<string, int> _perAddress = new(StringComparer.Ordinal);
@@ -20,12 +20,12 @@ public sealed class SseConnectionHub : IDisposable
     private long _nextId;
     private bool _closed;
 
-    public SseConnectionHub(IOptions<RealtimeOptions> options, RealtimeMetrics metrics)
+    public SseConnectionHub(IOptions<RealtimeOptions> options, RealtimeMetrics metrics, SseWriterPool writers)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _metrics = metrics;
-        _writers = new SseWriterPool(_options.Writers);
+        _writers = writers;
     }
 
     public int Count => _connections.Count;
@@ -125,11 +125,11 @@ public sealed class SseConnectionHub : IDisposable
             _closed = true;
         }
 
-        DisconnectAll();
+        CloseOpenStreams();
     }
 
     /// <summary>Ends every open stream after a <c>retry:</c> hint; its client reconnects and resumes from its last id.</summary>
-    public void DisconnectAll()
+    public void CloseOpenStreams()
     {
         var retry = Wire.SseFrame.Retry(_options.ShutdownRetry);
         foreach (var (_, connection) in _connections)
@@ -137,6 +137,4 @@ public sealed class SseConnectionHub : IDisposable
             connection.Close(retry);
         }
     }
-
-    public void Dispose() => _writers.Dispose();
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Tasks.Sources;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace CleanSse.Infrastructure.Realtime.Connections;
 
@@ -7,28 +9,56 @@ namespace CleanSse.Infrastructure.Realtime.Connections;
 /// A few writer loops shared by every stream, instead of one waiting pump per stream. A stream with something queued
 /// is put in line once; a loop takes it, writes everything it has queued by then in one flush, and moves on. So an
 /// event costs the broadcaster one enqueue per stream, a burst reaches each stream in as few writes as the streams can
-/// take, and idle streams hold no waiting task at all.
+/// take, and idle streams hold no waiting task at all. The host starts the loops before it accepts requests, and on
+/// stop waits for them to end.
 /// </summary>
-public sealed class SseWriterPool : IDisposable
+internal sealed class SseWriterPool(IOptions<RealtimeOptions> options) : IHostedService
 {
     // A loop goes to the back of the thread pool's queue this often, so requests (the POSTs that publish) never wait
     // behind a whole fan-out.
     private const int StreamsPerTurn = 64;
 
     private readonly ConcurrentQueue<SseConnection> _ready = new();
-    private readonly WriterLoop[] _loops;
+    private volatile WriterLoop[] _loops = [];
+    private Task _running = Task.CompletedTask;
     private volatile bool _stopping;
 
-    public SseWriterPool(int loops)
+    /// <summary>Loops running now; none before the start or after the stop.</summary>
+    public int RunningLoops => _loops.Count(loop => !loop.Ended);
+
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(loops, 1);
-        _loops = new WriterLoop[loops];
-        for (var i = 0; i < loops; i++)
+        var count = options.Value.Writers;
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (_loops.Length > 0)
+        {
+            throw new InvalidOperationException("The writer pool has already started.");
+        }
+
+        var loops = new WriterLoop[count];
+        var running = new Task[count];
+        for (var i = 0; i < count; i++)
         {
             var loop = new WriterLoop();
-            _loops[i] = loop;
-            _ = Task.Run(() => RunAsync(loop));
+            loops[i] = loop;
+            running[i] = Task.Run(() => RunAsync(loop), CancellationToken.None);
         }
+
+        _loops = loops;
+        _running = Task.WhenAll(running);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops every loop and waits for it to end; a stream put in line from now on is not written.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        foreach (var loop in _loops)
+        {
+            loop.TryWake();
+        }
+
+        await _running.WaitAsync(cancellationToken);
     }
 
     /// <summary>Puts a stream in line to be written; the caller has made sure it is not in line already.</summary>
@@ -38,16 +68,19 @@ public sealed class SseWriterPool : IDisposable
         WakeOne();
     }
 
-    public void Dispose()
+    private async Task RunAsync(WriterLoop loop)
     {
-        _stopping = true;
-        foreach (var loop in _loops)
+        try
         {
-            loop.TryWake();
+            await WriteUntilStoppedAsync(loop);
+        }
+        finally
+        {
+            loop.Ended = true;
         }
     }
 
-    private async Task RunAsync(WriterLoop loop)
+    private async Task WriteUntilStoppedAsync(WriterLoop loop)
     {
         var written = 0;
         while (!_stopping)
@@ -89,6 +122,14 @@ public sealed class SseWriterPool : IDisposable
     {
         private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
         private int _parked;
+
+        private volatile bool _ended;
+
+        public bool Ended
+        {
+            get => _ended;
+            set => _ended = value;
+        }
 
         public void Park() => Interlocked.Exchange(ref _parked, 1);
 

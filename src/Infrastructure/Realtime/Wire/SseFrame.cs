@@ -9,7 +9,7 @@ namespace CleanSse.Infrastructure.Realtime.Wire;
 /// It is the only place that writes field lines, so no input can inject a field or an event: data is split on
 /// every line break into one <c>data:</c> line each, and an event type or id that could end its line is refused.
 /// </summary>
-public static class SseFrame
+internal static class SseFrame
 {
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
 

@@ -28,7 +28,7 @@ public sealed class SseConnectionHandOverTests
 
             // The dispatcher serves every stream, so its offers to this one are spaced out.
             var dispatcherPace = random.Next(0, 250);
-            using var connection = Open(hub);
+            var connection = Open(hub);
             for (var n = 0; n < offersBeforeStart; n++)
             {
                 connection.Offer(sent[n]);
@@ -63,7 +63,7 @@ public sealed class SseConnectionHandOverTests
             await Within(Task.WhenAll(dispatcher, catchUp), $"round {round} to finish");
 
             var client = StreamClient.ReadingFromStart();
-            var pump = connection.PumpAsync(client.Output);
+            var pump = connection.StartWriting(client.Output);
             await WaitUntilAsync(() => connection.QueuedEvents == 0, $"round {round}: the queue to drain");
             connection.Disconnect(DisconnectReason.ClientGone);
             await Within(pump, $"round {round}: the pump to end");

@@ -16,7 +16,7 @@ public sealed class SseConnectionHubTests
         {
             var connection = Open(hub, $"192.0.2.{i}");
             var client = StreamClient.ReadingFromStart();
-            pumps.Add(connection.PumpAsync(client.Output));
+            pumps.Add(connection.StartWriting(client.Output));
             connection.GoLive();
             clients.Add(client);
         }
@@ -49,13 +49,13 @@ public sealed class SseConnectionHubTests
         {
             var connection = Open(hub, $"192.0.2.{i}");
             var client = StreamClient.ReadingFromStart();
-            healthy.Add((connection, client, connection.PumpAsync(client.Output)));
+            healthy.Add((connection, client, connection.StartWriting(client.Output)));
             connection.GoLive();
         }
 
         var stalled = Open(hub, "198.51.100.7");
         var stalledClient = StreamClient.Stalled(pauseAtBytes: 1024);
-        var stalledPump = stalled.PumpAsync(stalledClient.Output);
+        var stalledPump = stalled.StartWriting(stalledClient.Output);
         stalled.GoLive();
 
         var sent = Enumerable.Range(1, 2000).Select(n => Event(n, size: 200)).ToList();
@@ -184,7 +184,7 @@ public sealed class SseConnectionHubTests
         var hub = CreateHub(new RealtimeOptions());
         var connection = Open(hub);
         var client = StreamClient.ReadingFromStart();
-        var pump = connection.PumpAsync(client.Output);
+        var pump = connection.StartWriting(client.Output);
         connection.GoLive();
 
         hub.SendHeartbeats(long.MaxValue).ShouldBe(1);
@@ -204,7 +204,7 @@ public sealed class SseConnectionHubTests
         {
             var connection = Open(hub, $"192.0.2.{i}");
             var client = StreamClient.ReadingFromStart();
-            streams.Add((connection, client, connection.PumpAsync(client.Output)));
+            streams.Add((connection, client, connection.StartWriting(client.Output)));
             if (i != 2)
             {
                 connection.GoLive();

@@ -13,7 +13,7 @@ public sealed class SseConnectionTests
     public async Task A_connection_without_a_pump_takes_exactly_MaxQueuedEvents_events_then_is_disconnected_as_slow()
     {
         var options = new RealtimeOptions { MaxQueuedEvents = 5, MaxQueuedBytes = 1 << 20 };
-        using var connection = Open(CreateHub(options));
+        var connection = Open(CreateHub(options));
         connection.GoLive();
 
         for (var n = 1; n <= 5; n++)
@@ -31,7 +31,7 @@ public sealed class SseConnectionTests
 
         // Once written, the stream ends at once, without sending what it had queued.
         var client = StreamClient.ReadingFromStart();
-        await Within(connection.PumpAsync(client.Output), "the pump of a disconnected stream to end");
+        await Within(connection.StartWriting(client.Output), "the pump of a disconnected stream to end");
         client.Bytes.ShouldBeEmpty();
     }
 
@@ -40,7 +40,7 @@ public sealed class SseConnectionTests
     {
         var frame = Event(1, size: 200).Frame;
         var options = new RealtimeOptions { MaxQueuedEvents = 1000, MaxQueuedBytes = frame.Length * 4 };
-        using var connection = Open(CreateHub(options));
+        var connection = Open(CreateHub(options));
         connection.GoLive();
 
         for (var n = 0; n < 4; n++)
@@ -58,9 +58,9 @@ public sealed class SseConnectionTests
     public async Task The_pump_writes_queued_frames_in_order_and_empties_the_queue()
     {
         var options = new RealtimeOptions { MaxBytesPerFlush = 1024 };
-        using var connection = Open(CreateHub(options));
+        var connection = Open(CreateHub(options));
         var client = StreamClient.ReadingFromStart();
-        var pump = connection.PumpAsync(client.Output);
+        var pump = connection.StartWriting(client.Output);
         connection.GoLive();
 
         var sent = Enumerable.Range(1, 200).Select(n => Event(n, size: n % 7 * 40)).ToList();
@@ -80,9 +80,9 @@ public sealed class SseConnectionTests
     [Fact]
     public async Task Live_offers_skip_what_the_catch_up_already_queued()
     {
-        using var connection = Open(CreateHub(new RealtimeOptions()));
+        var connection = Open(CreateHub(new RealtimeOptions()));
         var client = StreamClient.ReadingFromStart();
-        var pump = connection.PumpAsync(client.Output);
+        var pump = connection.StartWriting(client.Output);
 
         // The replay queued 1..3; the dispatcher meanwhile offered 2..5.
         for (var n = 1; n <= 3; n++)
@@ -112,9 +112,9 @@ public sealed class SseConnectionTests
     [Fact]
     public async Task Offers_the_catch_up_already_covers_do_not_count_against_the_pending_bound()
     {
-        using var connection = Open(CreateHub(new RealtimeOptions { MaxQueuedEvents = 10 }));
+        var connection = Open(CreateHub(new RealtimeOptions { MaxQueuedEvents = 10 }));
         var client = StreamClient.ReadingFromStart();
-        var pump = connection.PumpAsync(client.Output);
+        var pump = connection.StartWriting(client.Output);
 
         // The catch-up starts after event 100 while a lagging dispatcher is still offering the events before it.
         connection.MarkQueuedThrough(new EventPosition(100, 0));
@@ -139,9 +139,9 @@ public sealed class SseConnectionTests
     [Fact]
     public async Task Pending_offers_the_replay_has_since_queued_make_room_for_new_ones()
     {
-        using var connection = Open(CreateHub(new RealtimeOptions { MaxQueuedEvents = 10 }));
+        var connection = Open(CreateHub(new RealtimeOptions { MaxQueuedEvents = 10 }));
         var client = StreamClient.ReadingFromStart();
-        var pump = connection.PumpAsync(client.Output);
+        var pump = connection.StartWriting(client.Output);
         connection.MarkQueuedThrough(EventPosition.Origin);
 
         // The dispatcher offers 1..10 while the replay is still reading; the replay then queues 1..10 itself.
@@ -171,7 +171,7 @@ public sealed class SseConnectionTests
     [Fact]
     public void A_catch_up_that_falls_MaxQueuedEvents_behind_the_live_feed_is_disconnected_as_slow()
     {
-        using var connection = Open(CreateHub(new RealtimeOptions { MaxQueuedEvents = 3 }));
+        var connection = Open(CreateHub(new RealtimeOptions { MaxQueuedEvents = 3 }));
 
         for (var n = 1; n <= 3; n++)
         {
@@ -188,9 +188,9 @@ public sealed class SseConnectionTests
     {
         var frameLength = Event(1, size: 300).Frame.Length;
         var options = new RealtimeOptions { MaxQueuedEvents = 1000, MaxQueuedBytes = 4096, MaxBytesPerFlush = 1024 };
-        using var connection = Open(CreateHub(options));
+        var connection = Open(CreateHub(options));
         var client = StreamClient.Stalled(pauseAtBytes: 2048);
-        var pump = connection.PumpAsync(client.Output);
+        var pump = connection.StartWriting(client.Output);
         connection.GoLive();
 
         for (var n = 1; n <= 200 && connection.DisconnectReason == DisconnectReason.None; n++)
@@ -208,9 +208,9 @@ public sealed class SseConnectionTests
     {
         var frame = Event(1, size: 500).Frame;
         var options = new RealtimeOptions { MaxQueuedEvents = 1000, MaxQueuedBytes = 4096, MaxBytesPerFlush = 1024 };
-        using var connection = Open(CreateHub(options));
+        var connection = Open(CreateHub(options));
         var client = StreamClient.Stalled(pauseAtBytes: 1024);
-        var pump = connection.PumpAsync(client.Output);
+        var pump = connection.StartWriting(client.Output);
 
         var replay = Task.Run(
             async () =>
@@ -240,7 +240,7 @@ public sealed class SseConnectionTests
     public async Task A_replay_frame_larger_than_the_byte_bound_still_goes_out_alone()
     {
         var big = Event(1, size: 10_000).Frame;
-        using var connection = Open(CreateHub(new RealtimeOptions { MaxQueuedBytes = 4096 }));
+        var connection = Open(CreateHub(new RealtimeOptions { MaxQueuedBytes = 4096 }));
 
         await connection.EnqueueWhenRoomAsync(big, Token).AsTask().WaitAsync(Deadline, Token);
 
@@ -251,9 +251,9 @@ public sealed class SseConnectionTests
     [Fact]
     public async Task Close_writes_the_final_frame_after_everything_queued_and_ends_the_pump()
     {
-        using var connection = Open(CreateHub(new RealtimeOptions()));
+        var connection = Open(CreateHub(new RealtimeOptions()));
         var client = StreamClient.ReadingFromStart();
-        var pump = connection.PumpAsync(client.Output);
+        var pump = connection.StartWriting(client.Output);
         connection.GoLive();
         connection.Offer(Event(1));
 
@@ -273,9 +273,9 @@ public sealed class SseConnectionTests
     public async Task A_client_going_away_ends_the_pump_as_ClientGone()
     {
         using var requestAborted = new CancellationTokenSource();
-        using var connection = OpenUntil(CreateHub(new RealtimeOptions()), "192.0.2.1", requestAborted.Token);
+        var connection = OpenUntil(CreateHub(new RealtimeOptions()), "192.0.2.1", requestAborted.Token);
         var client = StreamClient.Stalled(pauseAtBytes: 1024);
-        var pump = connection.PumpAsync(client.Output);
+        var pump = connection.StartWriting(client.Output);
         connection.GoLive();
         connection.Offer(Event(1, size: 4000));
 
@@ -290,9 +290,9 @@ public sealed class SseConnectionTests
     [Fact]
     public async Task A_client_that_stops_reading_the_stream_ends_the_connection_as_ClientGone()
     {
-        using var connection = Open(CreateHub(new RealtimeOptions()));
+        var connection = Open(CreateHub(new RealtimeOptions()));
         var client = StreamClient.ReadingFromStart();
-        var pump = connection.PumpAsync(client.Output);
+        var pump = connection.StartWriting(client.Output);
         connection.GoLive();
         connection.Offer(Event(1));
         await WaitUntilAsync(() => client.Events.Count == 1, "the first event");
@@ -307,19 +307,21 @@ public sealed class SseConnectionTests
     }
 
     [Fact]
-    public async Task Late_offers_to_a_stream_that_ended_and_was_disposed_are_ignored()
+    public async Task Late_offers_to_a_stream_that_ended_and_was_removed_are_ignored()
     {
-        // A broadcast that picked the connection just before its session removed and disposed it.
+        // A broadcast that picked the connection just before its catch-up removed it from the hub.
         var hub = CreateHub(new RealtimeOptions { MaxQueuedEvents = 2 });
         var connection = Open(hub);
         var client = StreamClient.ReadingFromStart();
-        var pump = connection.PumpAsync(client.Output);
+        var pump = connection.StartWriting(client.Output);
         connection.GoLive();
         client.Leave();
+
+        // Only once the client has stopped reading does the next flush find it gone.
+        await Within(client.Reading, "the client to stop reading");
         connection.Offer(Event(1));
         await Within(pump, "the pump to end");
         hub.Remove(connection);
-        connection.Dispose();
 
         Should.NotThrow(() =>
         {

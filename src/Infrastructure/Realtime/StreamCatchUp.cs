@@ -10,26 +10,37 @@ using Microsoft.Extensions.Options;
 namespace CleanSse.Infrastructure.Realtime;
 
 /// <summary>
-/// Runs one stream from its first byte to its end: the <c>connected</c> message, then the replay of what the client
-/// missed (or a <c>reset</c> when that cannot be replayed), then live events, all through the connection's queue.
+/// The one owner of the catch-up protocol, shared by every stream: from the first read of the log to going live.
+/// A stream gets the <c>connected</c> message, then the replay of what its client missed (or a <c>reset</c> when that
+/// cannot be replayed), then live events, all through its connection's queue.
 /// </summary>
-public sealed partial class EventStreamSession(
+/// <remarks>
+/// The hand-over to live is where events are lost or repeated, so it rests on three facts. The stream is registered
+/// with the hub (it is admitted) before the first read here, so every event is either in the log by that read or
+/// offered to the stream afterwards by the dispatcher. Until the stream goes live, those offers wait in its
+/// <see cref="HandOverGate"/>. Each replayed event is recorded as queued, so at the hand-over the gate queues only the
+/// held events after the last one replayed, then lets live events through.
+/// </remarks>
+internal sealed partial class StreamCatchUp(
     IEventLog log,
     SseConnectionHub hub,
     RealtimeMetrics metrics,
     IOptions<RealtimeOptions> options,
-    ILogger<EventStreamSession> logger)
+    ILogger<StreamCatchUp> logger)
 {
     public const string ResetEventType = "reset";
 
     private static readonly byte[] ConnectedFrame = SseFrame.Event(null, null, """{"type":"connected"}""");
 
-    /// <summary>Streams to <paramref name="output"/> until the client leaves or is let go, then removes it from the hub.</summary>
+    /// <summary>
+    /// Runs an admitted stream on <paramref name="output"/>: catches it up, hands it over to live, and once it has
+    /// ended (the client left or was let go) removes it from the hub.
+    /// </summary>
     public async Task RunAsync(SseConnection connection, string? lastEventId, PipeWriter output)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var started = Stopwatch.GetTimestamp();
-        var pump = connection.PumpAsync(output);
+        var ended = connection.StartWriting(output);
         try
         {
             await CatchUpAsync(connection, lastEventId, connection.Aborted);
@@ -47,14 +58,13 @@ public sealed partial class EventStreamSession(
 
         try
         {
-            await pump;
+            await ended;
         }
         finally
         {
             hub.Remove(connection);
             var lasted = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             LogStreamEnded(connection.Id, connection.RemoteAddress, lasted, connection.DisconnectReason);
-            connection.Dispose();
         }
     }
 

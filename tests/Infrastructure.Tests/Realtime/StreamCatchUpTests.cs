@@ -7,7 +7,7 @@ using static CleanSse.Infrastructure.Tests.Realtime.RealtimeTestKit;
 
 namespace CleanSse.Infrastructure.Tests.Realtime;
 
-public sealed class EventStreamSessionTests
+public sealed class StreamCatchUpTests
 {
     private static readonly ParsedEvent Connected = new("message", """{"type":"connected"}""", string.Empty);
 
@@ -71,7 +71,7 @@ public sealed class EventStreamSessionTests
         await WaitUntilAsync(() => client.Events.Count == 4, () => $"4 events, got {client.Events.Count}");
         client.Events[0].ShouldBe(Connected);
         client.Events[1].ShouldBe(new ParsedEvent(
-            EventStreamSession.ResetEventType,
+            StreamCatchUp.ResetEventType,
             $$"""{"reason":"history-gap","lastEventId":"{{lastEventId}}"}""",
             before[^1].Id));
         client.Events.Skip(2).Select(e => e.LastEventId).ShouldBe(live.Select(e => e.Id));
@@ -89,7 +89,7 @@ public sealed class EventStreamSessionTests
         // No dispatcher: this test is about the replay alone. The client reads nothing until the log has moved on.
         var connection = Open(hub);
         var client = StreamClient.Stalled(pauseAtBytes: 256);
-        var run = CreateSession(log, hub, options).RunAsync(connection, before[0].Id, client.Output);
+        var run = CreateCatchUp(log, hub, options).RunAsync(connection, before[0].Id, client.Output);
         await WaitUntilAsync(() => connection.QueuedEvents == options.MaxQueuedEvents, "the replay to wait for room");
         var after = await AppendAsync(log, 40);
 
@@ -99,18 +99,18 @@ public sealed class EventStreamSessionTests
 
         var events = client.Events;
         events[0].ShouldBe(Connected);
-        var replayed = events.Skip(1).TakeWhile(e => e.Type != EventStreamSession.ResetEventType).ToList();
+        var replayed = events.Skip(1).TakeWhile(e => e.Type != StreamCatchUp.ResetEventType).ToList();
         replayed.ShouldNotBeEmpty();
         replayed.Select(e => e.LastEventId).ShouldBe(before[1..(1 + replayed.Count)].Select(e => e.Id));
         events.Count.ShouldBe(1 + replayed.Count + 1);
         events[^1].ShouldBe(new ParsedEvent(
-            EventStreamSession.ResetEventType,
+            StreamCatchUp.ResetEventType,
             $$"""{"reason":"history-gap","lastEventId":"{{before[0].Id}}"}""",
             after[^1].Id));
     }
 
     [Fact]
-    public async Task A_request_aborted_during_the_replay_ends_the_session()
+    public async Task A_request_aborted_during_the_replay_ends_the_stream()
     {
         var options = new RealtimeOptions { ReplayBatchSize = 8, MaxQueuedEvents = 8 };
         var log = CreateLog();
@@ -120,12 +120,12 @@ public sealed class EventStreamSessionTests
 
         var connection = OpenUntil(hub, "192.0.2.1", requestAborted.Token);
         var client = StreamClient.Stalled(pauseAtBytes: 512);
-        var run = CreateSession(log, hub, options).RunAsync(connection, $"{log.Epoch}-0", client.Output);
+        var run = CreateCatchUp(log, hub, options).RunAsync(connection, $"{log.Epoch}-0", client.Output);
         await WaitUntilAsync(() => connection.QueuedEvents == options.MaxQueuedEvents, "the replay to wait for room");
 
         await requestAborted.CancelAsync();
 
-        await Within(run, "the session to end once the request is aborted");
+        await Within(run, "the stream to end once the request is aborted");
         connection.DisconnectReason.ShouldBe(DisconnectReason.ClientGone);
         hub.Count.ShouldBe(0);
     }
@@ -140,7 +140,7 @@ public sealed class EventStreamSessionTests
 
         var connection = Open(hub);
         var client = StreamClient.Stalled(pauseAtBytes: 512);
-        var run = CreateSession(log, hub, options).RunAsync(connection, $"{log.Epoch}-0", client.Output);
+        var run = CreateCatchUp(log, hub, options).RunAsync(connection, $"{log.Epoch}-0", client.Output);
         await WaitUntilAsync(() => connection.QueuedEvents == options.MaxQueuedEvents, "the replay to wait for room");
 
         hub.CloseAll();
@@ -186,22 +186,22 @@ public sealed class EventStreamSessionTests
     {
         var connection = Open(hub);
         var client = StreamClient.ReadingFromStart();
-        var run = Task.Run(() => CreateSession(log, hub, options).RunAsync(connection, lastEventId, client.Output));
+        var run = Task.Run(() => CreateCatchUp(log, hub, options).RunAsync(connection, lastEventId, client.Output));
         return (connection, client, run);
     }
 
-    /// <summary>Shuts the hub down and waits for the session to end and the client to read everything.</summary>
+    /// <summary>Shuts the hub down and waits for the stream to end and the client to read everything.</summary>
     private static async Task EndAsync(SseConnectionHub hub, StreamClient client, Task run)
     {
         hub.CloseAll();
-        await Within(run, "the session to end");
+        await Within(run, "the stream to end");
         await client.Output.CompleteAsync();
         await Within(client.Reading, "the client to read to the end");
         hub.Count.ShouldBe(0);
     }
 
     [Fact]
-    public async Task A_client_that_goes_away_during_its_replay_ends_the_session()
+    public async Task A_client_that_goes_away_during_its_replay_ends_the_stream()
     {
         var options = new RealtimeOptions { ReplayBatchSize = 8, MaxQueuedEvents = 8 };
         var log = CreateLog();
@@ -210,12 +210,12 @@ public sealed class EventStreamSessionTests
 
         var connection = Open(hub);
         var client = StreamClient.Stalled(pauseAtBytes: 512);
-        var run = CreateSession(log, hub, options).RunAsync(connection, $"{log.Epoch}-0", client.Output);
+        var run = CreateCatchUp(log, hub, options).RunAsync(connection, $"{log.Epoch}-0", client.Output);
         await WaitUntilAsync(() => connection.QueuedEvents == options.MaxQueuedEvents, "the replay to wait for room");
 
         client.Leave();
 
-        await Within(run, "the session to end once its client is gone");
+        await Within(run, "the stream to end once its client is gone");
         connection.DisconnectReason.ShouldBe(DisconnectReason.ClientGone);
         hub.Count.ShouldBe(0);
     }

@@ -1,0 +1,137 @@
+using System.Diagnostics.CodeAnalysis;
+using CleanSse.Infrastructure.Realtime.Connections;
+using CleanSse.Infrastructure.Realtime.Wire;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanSse.Infrastructure.Realtime;
+
+/// <summary>
+/// The event stream as an endpoint, the only part of the realtime core an application maps: admission against the
+/// connection limits, then the stream itself, written by the core.
+/// </summary>
+public static class EventStreamEndpoint
+{
+    private const string ContentType = "text/event-stream";
+    private const string LastEventIdHeader = "Last-Event-ID";
+
+    // A browser's EventSource cannot set headers on its first request, so the id may come in the query instead.
+    private const string LastEventIdQuery = "lastEventId";
+
+    private static readonly StreamEndpointMarker Marker = new();
+
+    /// <summary>Maps the event stream at <paramref name="pattern"/> (GET), described for OpenAPI with its refusals.</summary>
+    public static IEndpointConventionBuilder MapEventStream(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+
+        // Resolved once, and the route is a plain request delegate: a stream then holds no request scope and no
+        // result-writing frame of its own, which every idle stream would otherwise keep for its whole life.
+        var hub = endpoints.ServiceProvider.GetRequiredService<SseConnectionHub>();
+        var catchUp = endpoints.ServiceProvider.GetRequiredService<StreamCatchUp>();
+        return endpoints.MapGet(pattern, (RequestDelegate)(context => OpenAsync(context, hub, catchUp)))
+            .WithMetadata(
+                Marker,
+                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void), [ContentType]),
+                new ProducesResponseTypeMetadata(StatusCodes.Status429TooManyRequests, typeof(ProblemDetails), ["application/problem+json"]),
+                new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(ProblemDetails), ["application/problem+json"]));
+    }
+
+    /// <summary>
+    /// Whether routing matched <paramref name="request"/> to an event stream, so middleware that would live as long
+    /// as the stream can be left out. Routing runs first in a <c>WebApplication</c>'s pipeline.
+    /// </summary>
+    public static bool IsStreamRequest(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.HttpContext.GetEndpoint()?.Metadata.GetMetadata<StreamEndpointMarker>() is not null;
+    }
+
+    private static Task OpenAsync(HttpContext httpContext, SseConnectionHub hub, StreamCatchUp catchUp)
+    {
+        var address = httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        switch (hub.TryOpen(address, httpContext.RequestAborted, out var connection))
+        {
+            case ConnectionRefusal.None:
+                return StreamAsync(httpContext, connection!, catchUp);
+            case ConnectionRefusal.ShuttingDown:
+                // An error status would end a browser's EventSource for good; a stream that only says "retry" does not.
+                return RetryLaterAsync(httpContext, hub.ShutdownRetry);
+            case ConnectionRefusal.TooManyFromAddress:
+                httpContext.Response.Headers.RetryAfter = "10";
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many event streams from this client",
+                    detail: "Close another stream of this client, or retry later.").ExecuteAsync(httpContext);
+            default:
+                httpContext.Response.Headers.RetryAfter = "5";
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "The service accepts no more event streams now",
+                    detail: "Retry later, or connect to another instance.").ExecuteAsync(httpContext);
+        }
+    }
+
+    /// <summary>
+    /// Writes an admitted stream. The headers and the <c>connected</c> message leave together, at once (the built-in
+    /// <c>TypedResults.ServerSentEvents</c> holds headers until its first item and cannot write the comments heartbeats
+    /// need), and nothing between here and the socket may buffer or compress the stream.
+    /// </summary>
+    private static async Task StreamAsync(HttpContext httpContext, SseConnection connection, StreamCatchUp catchUp)
+    {
+        var response = httpContext.Response;
+        WriteStreamHeaders(response);
+        response.Headers["X-Accel-Buffering"] = "no";
+        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        // No separate start: the headers leave with the first frame, the connected message, which is queued at once. A
+        // headers-only write per stream would cost a send of its own and hold a transport buffer between the two.
+        await catchUp.RunAsync(connection, LastEventId(httpContext.Request), response.BodyWriter);
+
+        if (connection.DisconnectReason == DisconnectReason.SlowClient)
+        {
+            // Finishing the response politely would wait on the very client that stopped reading.
+            httpContext.Abort();
+        }
+    }
+
+    /// <summary>A stream that carries only a <c>retry:</c> hint and ends: the client reconnects after the delay.</summary>
+    private static async Task RetryLaterAsync(HttpContext httpContext, TimeSpan retry)
+    {
+        WriteStreamHeaders(httpContext.Response);
+        await httpContext.Response.Body.WriteAsync(SseFrame.Retry(retry), httpContext.RequestAborted);
+    }
+
+    private static void WriteStreamHeaders(HttpResponse response)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = ContentType;
+        response.Headers.CacheControl = "no-cache";
+    }
+
+    private static string? LastEventId(HttpRequest request)
+    {
+        var header = request.Headers[LastEventIdHeader].ToString();
+        if (!string.IsNullOrEmpty(header))
+        {
+            return header;
+        }
+
+        // Most streams have no query string: parsing one would cost every stream a query feature for its life.
+        if (!request.QueryString.HasValue)
+        {
+            return null;
+        }
+
+        var query = request.Query[LastEventIdQuery].ToString();
+        return string.IsNullOrEmpty(query) ? null : query;
+    }
+
+    /// <summary>Marks the stream's endpoint, so <see cref="IsStreamRequest"/> needs no path of its own.</summary>
+    private sealed class StreamEndpointMarker;
+}

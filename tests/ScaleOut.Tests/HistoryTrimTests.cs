@@ -22,7 +22,7 @@ public sealed class HistoryTrimTests
 
         // A client reset while the stream is still empty is handed the origin's id.
         string originId;
-        await using (var early = await EventSourceRecorder.ConnectAsync(host.BaseAddress, Token, lastEventId: "1-0"))
+        await using (var early = await EventSourceRecorder.ConnectAsync(host, Token, lastEventId: "1-0"))
         {
             await early.WaitForEventsAsync(events => events.Count >= 1, "the reset", Token);
             early.Events[0].Type.ShouldBe("reset");
@@ -39,7 +39,7 @@ public sealed class HistoryTrimTests
         var info = await redis.InfoAsync();
         RedisStreamEventLogTests.ParseId(info.FirstEntry.Id.ToString()).ShouldBeGreaterThan(first.Position);
 
-        await using var client = await EventSourceRecorder.ConnectAsync(host.BaseAddress, Token, lastEventId: first.Id);
+        await using var client = await EventSourceRecorder.ConnectAsync(host, Token, lastEventId: first.Id);
         await client.WaitForEventsAsync(events => events.Count >= 1, "the reset", Token);
         var reset = client.Events[0];
         reset.Type.ShouldBe("reset");
@@ -55,7 +55,7 @@ public sealed class HistoryTrimTests
         client.Events.Select(received => received.Type).ShouldBe(["reset", "new-order"], "no replay after a reset: " + client.Describe());
 
         // Resuming from the origin after the first events were trimmed is a gap too.
-        await using (var returning = await EventSourceRecorder.ConnectAsync(host.BaseAddress, Token, lastEventId: originId))
+        await using (var returning = await EventSourceRecorder.ConnectAsync(host, Token, lastEventId: originId))
         {
             await returning.WaitForEventsAsync(events => events.Count >= 1, "the first event", Token);
             returning.Events[0].Type.ShouldBe("reset", "events after 0-0 were trimmed: " + returning.Describe());
@@ -64,7 +64,7 @@ public sealed class HistoryTrimTests
         // A retained id still resumes with a replay, no reset.
         var entries = await redis.EntriesAsync();
         var retained = entries[^3].Id.ToString();
-        await using var resumed = await EventSourceRecorder.ConnectAsync(host.BaseAddress, Token, lastEventId: retained);
+        await using var resumed = await EventSourceRecorder.ConnectAsync(host, Token, lastEventId: retained);
         await resumed.WaitForEventsAsync(events => events.Count >= 2, "the two events after the retained id", Token);
         resumed.Events.Select(received => received.Id).ShouldBe([entries[^2].Id.ToString(), entries[^1].Id.ToString()]);
     }
@@ -98,8 +98,8 @@ public sealed class HistoryTrimTests
         foreach (var (unknown, viaQuery) in new[] { (foreign.Id, false), ("a1b2c3d4e5f6-2", false), ("garbage", true) })
         {
             await using var client = viaQuery
-                ? await EventSourceRecorder.ConnectAsync(host.BaseAddress, Token, path: $"/api/events?lastEventId={Uri.EscapeDataString(unknown)}")
-                : await EventSourceRecorder.ConnectAsync(host.BaseAddress, Token, lastEventId: unknown);
+                ? await EventSourceRecorder.ConnectAsync(host, Token, path: $"/api/events?lastEventId={Uri.EscapeDataString(unknown)}")
+                : await EventSourceRecorder.ConnectAsync(host, Token, lastEventId: unknown);
             await client.WaitForEventsAsync(events => events.Count >= 1, "the reset", Token);
             var reset = client.Events[0];
             reset.Type.ShouldBe("reset", $"resuming from {unknown}");

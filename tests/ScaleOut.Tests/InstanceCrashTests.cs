@@ -22,7 +22,7 @@ public sealed class InstanceCrashTests
         Progress.Note($"instances A {a.BaseAddress} and B {b.BaseAddress} are up");
 
         // The client sees the two instances as a load balancer would: A first, the next one when A fails.
-        await using var client = EventSourceRecorder.Start([a.BaseAddress, b.BaseAddress]);
+        await using var client = EventSourceRecorder.Start([a, b]);
         await client.WaitForConnectionsAsync(1, Token);
         var before = new[] { await a.Orders.CreateAsync(cancellationToken: Token), await b.Orders.CreateAsync(cancellationToken: Token) };
         await client.WaitForNewOrdersAsync(before.Select(order => order.Id), Token);

@@ -41,7 +41,7 @@ public sealed class OutboxRecoveryTests
             cancellationToken: Token);
         (await redis.CountEntriesWithKeyAsync(Key(order))).ShouldBe(1);
 
-        await using var client = await EventSourceRecorder.ConnectAsync(recovered.BaseAddress, Token, lastEventId: previousHead.Id);
+        await using var client = await EventSourceRecorder.ConnectAsync(recovered, Token, lastEventId: previousHead.Id);
         var later = await recovered.Orders.CreateAsync(cancellationToken: Token);
         await client.WaitForNewOrdersAsync([order.Id, later.Id], Token);
         client.Resets.ShouldBeEmpty();
@@ -58,7 +58,7 @@ public sealed class OutboxRecoveryTests
         settings["Outbox:PollInterval"] = "01:00:00";
         var faults = new FaultyEventLog.Switch(AppendFault.None);
         await using var host = await ServiceHost.StartAsync(settings, configureServices: FaultyEventLog.Install(faults), cancellationToken: Token);
-        await using var client = await EventSourceRecorder.ConnectAsync(host.BaseAddress, Token);
+        await using var client = await EventSourceRecorder.ConnectAsync(host, Token);
 
         // The publisher's append lands but it never learns so: the order's outbox row stays pending.
         faults.Fault = AppendFault.LoseAnswer;

@@ -20,7 +20,7 @@ public sealed class RedisRestartTests
         settings["Outbox:PollInterval"] = "00:00:00.250";
         settings["Outbox:Grace"] = "00:00:01";
         await using var host = await ServiceHost.StartAsync(settings, cancellationToken: Token);
-        await using var client = await EventSourceRecorder.ConnectAsync(host.BaseAddress, Token);
+        await using var client = await EventSourceRecorder.ConnectAsync(host, Token);
 
         // A steady stream of orders, one after another, for the whole test.
         var accepted = new ConcurrentQueue<string>();
@@ -42,7 +42,7 @@ public sealed class RedisRestartTests
 
         // A browser that comes back during the outage: its streams end until Redis answers, and it keeps retrying.
         var returnedFrom = client.LastEventId!;
-        await using var returning = EventSourceRecorder.Start(host.BaseAddress, returnedFrom);
+        await using var returning = EventSourceRecorder.Start(host, returnedFrom);
         var whileDown = await host.Orders.CreateAsync("While Redis is down", cancellationToken: Token);
         Progress.Note("an order was accepted while Redis is down");
         accepted.Enqueue(whileDown.Id);

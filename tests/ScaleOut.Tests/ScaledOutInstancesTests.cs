@@ -15,8 +15,8 @@ public sealed class ScaledOutInstancesTests
         await using var database = await TestDatabase.CreateAsync(Token);
         await using var a = await ServiceHost.StartAsync(ScaleOutSettings.For(redis, database), cancellationToken: Token);
         await using var b = await ServiceHost.StartAsync(ScaleOutSettings.For(redis, database), cancellationToken: Token);
-        await using var onA = await EventSourceRecorder.ConnectAsync(a.BaseAddress, Token);
-        await using var onB = await EventSourceRecorder.ConnectAsync(b.BaseAddress, Token);
+        await using var onA = await EventSourceRecorder.ConnectAsync(a, Token);
+        await using var onB = await EventSourceRecorder.ConnectAsync(b, Token);
 
         var postedToA = await a.Orders.CreateAsync("Ada", cancellationToken: Token);
         var postedToB = await b.Orders.CreateAsync("Grace", cancellationToken: Token);
@@ -59,7 +59,7 @@ public sealed class ScaledOutInstancesTests
         await using var b = await ServiceHost.StartAsync(ScaleOutSettings.For(redis, database), cancellationToken: Token);
 
         string lastSeenOnA;
-        await using (var onA = await EventSourceRecorder.ConnectAsync(a.BaseAddress, Token))
+        await using (var onA = await EventSourceRecorder.ConnectAsync(a, Token))
         {
             var seen = await a.Orders.CreateAsync(cancellationToken: Token);
             await onA.WaitForNewOrdersAsync([seen.Id], Token);
@@ -68,7 +68,7 @@ public sealed class ScaledOutInstancesTests
 
         var missed = new[] { await a.Orders.CreateAsync(cancellationToken: Token), await b.Orders.CreateAsync(cancellationToken: Token) };
 
-        await using var onB = await EventSourceRecorder.ConnectAsync(b.BaseAddress, Token, lastEventId: lastSeenOnA);
+        await using var onB = await EventSourceRecorder.ConnectAsync(b, Token, lastEventId: lastSeenOnA);
         await onB.WaitForNewOrdersAsync(missed.Select(order => order.Id), Token);
         onB.Resets.ShouldBeEmpty();
         onB.NewOrders.Select(received => received.OrderId).ShouldBe(missed.Select(order => order.Id));

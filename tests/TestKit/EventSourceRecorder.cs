@@ -34,9 +34,9 @@ public sealed class EventSourceRecorder : IAsyncDisposable
     // Short and fixed, so a test's reconnects take little time and none depends on a random backoff.
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromMilliseconds(100);
 
-    private readonly IReadOnlyList<Uri> _servers;
+    private readonly Uri[] _servers;
     private readonly string _path;
-    private readonly HttpClient _http = new(SseClient.CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _http;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private readonly List<ReceivedEvent> _events = [];
@@ -49,8 +49,11 @@ public sealed class EventSourceRecorder : IAsyncDisposable
     private int _disconnects;
     private string? _lastEventId;
 
-    private EventSourceRecorder(IReadOnlyList<Uri> servers, string? lastEventId, string path)
+    private EventSourceRecorder(IReadOnlyList<IRunningService> services, string? lastEventId, string path)
     {
+        // Scaled-out instances accept the same credentials: the first one's clients serve them all.
+        _http = services[0].Clients.Create(SseClient.CreateHandler(), Timeout.InfiniteTimeSpan);
+        Uri[] servers = [.. services.Select(service => service.BaseAddress)];
         _servers = servers;
         _path = path;
         _lastEventId = lastEventId;
@@ -91,21 +94,22 @@ public sealed class EventSourceRecorder : IAsyncDisposable
 
     public IReadOnlyList<ReceivedEvent> Resets => [.. Events.Where(received => received.Type == "reset")];
 
-    public static EventSourceRecorder Start(Uri server, string? lastEventId = null, string path = EventsPath) => Start([server], lastEventId, path);
+    public static EventSourceRecorder Start(IRunningService service, string? lastEventId = null, string path = EventsPath) => Start([service], lastEventId, path);
 
-    public static EventSourceRecorder Start(IReadOnlyList<Uri> servers, string? lastEventId = null, string path = EventsPath)
+    /// <param name="services">The instances behind a load balancer, tried in turn.</param>
+    public static EventSourceRecorder Start(IReadOnlyList<IRunningService> services, string? lastEventId = null, string path = EventsPath)
     {
-        ArgumentNullException.ThrowIfNull(servers);
-        var recorder = new EventSourceRecorder(servers, lastEventId, path);
+        ArgumentNullException.ThrowIfNull(services);
+        var recorder = new EventSourceRecorder(services, lastEventId, path);
         recorder._loop = Task.Run(recorder.RunAsync);
         return recorder;
     }
 
     /// <summary>Opens and waits for the first stream.</summary>
     public static async Task<EventSourceRecorder> ConnectAsync(
-        Uri server, CancellationToken cancellationToken, string? lastEventId = null, string path = EventsPath)
+        IRunningService service, CancellationToken cancellationToken, string? lastEventId = null, string path = EventsPath)
     {
-        var recorder = Start(server, lastEventId, path);
+        var recorder = Start(service, lastEventId, path);
         try
         {
             await recorder.WaitForConnectionsAsync(1, cancellationToken);
@@ -209,7 +213,7 @@ public sealed class EventSourceRecorder : IAsyncDisposable
         // Refused or broken: the next try goes to the next server. A stream the server ended cleanly stays.
         if (reconnecting.Error is not null)
         {
-            Volatile.Write(ref _server, (Volatile.Read(ref _server) + 1) % _servers.Count);
+            Volatile.Write(ref _server, (Volatile.Read(ref _server) + 1) % _servers.Length);
         }
 
         Interlocked.Increment(ref _disconnects);

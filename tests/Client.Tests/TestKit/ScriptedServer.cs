@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace CleanSse.Client.Tests;
+namespace CleanSse.Client.Tests.TestKit;
 
 /// <summary>How a test server sends a body: in one write, or one byte per write with a flush after each.</summary>
 public enum Delivery
@@ -29,7 +29,11 @@ public sealed record RecordedRequest(int Number, string Path, IReadOnlyDictionar
 /// A real HTTP server on 127.0.0.1 and a free port (Kestrel), whose every request is handled by the test and
 /// recorded, so a test can wait for the n-th request with a deadline.
 /// </summary>
-public sealed class TestServer : IAsyncDisposable
+/// <remarks>
+/// Deliberately not the service (the shared test kit's hosts run that): the client's conformance to the event-stream
+/// format and to HTTP is shown against bytes, statuses and cuts a test scripts, many of which the service never sends.
+/// </remarks>
+public sealed class ScriptedServer : IAsyncDisposable
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
@@ -38,7 +42,7 @@ public sealed class TestServer : IAsyncDisposable
     private readonly TaskCompletionSource _aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _count;
 
-    private TestServer(WebApplication app) => _app = app;
+    private ScriptedServer(WebApplication app) => _app = app;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -49,7 +53,7 @@ public sealed class TestServer : IAsyncDisposable
 
     public Uri Url(string path = "/stream") => new(BaseAddress, path);
 
-    public static async Task<TestServer> StartAsync(Func<HttpContext, int, Task> handler)
+    public static async Task<ScriptedServer> StartAsync(Func<HttpContext, int, Task> handler)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -61,7 +65,7 @@ public sealed class TestServer : IAsyncDisposable
             kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
         });
         var app = builder.Build();
-        var server = new TestServer(app);
+        var server = new ScriptedServer(app);
         app.Run(context => server.HandleAsync(context, handler));
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
@@ -71,7 +75,7 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>A server that answers every request with the same event-stream body, then ends it.</summary>
-    public static Task<TestServer> StreamingAsync(string body, Delivery delivery = Delivery.Whole) =>
+    public static Task<ScriptedServer> StreamingAsync(string body, Delivery delivery = Delivery.Whole) =>
         StartAsync((context, _) => WriteStreamAsync(context, body, delivery));
 
     /// <summary>Answers 200 text/event-stream and writes the body as told; the response ends when the handler returns.</summary>

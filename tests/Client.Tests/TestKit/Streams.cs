@@ -1,4 +1,4 @@
-namespace CleanSse.Client.Tests;
+namespace CleanSse.Client.Tests.TestKit;
 
 /// <summary>Helpers that read a client's events with a deadline, so a broken client fails a test instead of hanging it.</summary>
 public static class Streams
@@ -7,7 +7,7 @@ public static class Streams
     public static async Task<List<SseEvent>> CollectAsync(SseClient client, int? count = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TestServer.Deadline);
+        deadline.CancelAfter(ScriptedServer.Deadline);
         var events = new List<SseEvent>();
         if (count == 0)
         {
@@ -27,11 +27,11 @@ public static class Streams
     }
 
     /// <summary>A client of one server path that does not reconnect: the stream ends with the server's response.</summary>
-    public static SseClient OneShot(TestServer server, SseClientOptions? options = null) =>
+    public static SseClient OneShot(ScriptedServer server, SseClientOptions? options = null) =>
         new(server.Url(), (options ?? new SseClientOptions()) with { Reconnect = false });
 
     /// <summary>A client that reconnects at once (no backoff), so tests never wait on real time.</summary>
-    public static SseClient Reconnecting(TestServer server, SseClientOptions? options = null) =>
+    public static SseClient Reconnecting(ScriptedServer server, SseClientOptions? options = null) =>
         new(server.Url(), (options ?? new SseClientOptions()) with { RetryDelay = TimeSpan.Zero });
 
     /// <summary>The events of a stream, failing the test with a timeout when the next one takes longer than the deadline.</summary>
@@ -45,7 +45,7 @@ public static class Streams
     }
 
     /// <summary>Waits for a task up to the deadline.</summary>
-    public static Task WithDeadline(this Task task) => task.WaitAsync(TestServer.Deadline, TestContext.Current.CancellationToken);
+    public static Task WithDeadline(this Task task) => task.WaitAsync(ScriptedServer.Deadline, TestContext.Current.CancellationToken);
 
-    public static Task<T> WithDeadline<T>(this Task<T> task) => task.WaitAsync(TestServer.Deadline, TestContext.Current.CancellationToken);
+    public static Task<T> WithDeadline<T>(this Task<T> task) => task.WaitAsync(ScriptedServer.Deadline, TestContext.Current.CancellationToken);
 }

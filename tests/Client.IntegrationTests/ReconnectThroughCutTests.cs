@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using CleanSse.Client.Orders;
+using CleanSse.TestKit;
 
 namespace CleanSse.Client.IntegrationTests;
 
@@ -15,14 +16,14 @@ public sealed class ReconnectThroughCutTests
     [Fact]
     public async Task After_a_cut_the_client_resumes_with_the_last_event_id_and_gets_every_order_created_meanwhile_once_in_order()
     {
-        await using var service = OrdersService.Start();
+        await using var service = await ServiceHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         // The deadline bounds the scenario, not the service's start (migrations included), which a busy machine slows.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(Deadline);
         var ct = deadline.Token;
         File.Exists(service.DatabasePath).ShouldBeTrue("the service stores its orders in the test's own SQLite file");
-        await using var proxy = CuttingProxy.Start(service.EndPoint);
+        await using var proxy = CuttingProxy.Start(service);
         var reconnects = Channel.CreateUnbounded<SseReconnecting>();
         using var client = new SseClient(new Uri(proxy.BaseAddress, "/api/events"), new SseClientOptions
         {
@@ -42,10 +43,10 @@ public sealed class ReconnectThroughCutTests
         var first = await proxy.ForwardedRequestHeads.ReadAsync(ct);
         first.ShouldStartWith("GET /api/events ");
         CuttingProxy.Header(first, SseClient.LastEventIdHeader).ShouldBeNull();
-        List<OrderDto> before = [];
+        List<ApiOrder> before = [];
         for (var i = 1; i <= 3; i++)
         {
-            before.Add(await service.CreateOrderAsync($"before-{i}", ct));
+            before.Add(await service.Orders.CreateAsync($"before-{i}", cancellationToken: ct));
         }
 
         await ReadUntilOrderAsync(events.Reader, received, before[^1].Id, ct);
@@ -61,10 +62,10 @@ public sealed class ReconnectThroughCutTests
         proxy.RefusedConnections.ShouldBeGreaterThanOrEqualTo(1);
 
         // Orders created while the client is away, directly on the service.
-        List<OrderDto> meanwhile = [];
+        List<ApiOrder> meanwhile = [];
         for (var i = 1; i <= 4; i++)
         {
-            meanwhile.Add(await service.CreateOrderAsync($"meanwhile-{i}", ct));
+            meanwhile.Add(await service.Orders.CreateAsync($"meanwhile-{i}", cancellationToken: ct));
         }
 
         // The reconnect that gets through asks to resume after the last event seen before the cut.
@@ -75,7 +76,7 @@ public sealed class ReconnectThroughCutTests
         await ReadUntilOrderAsync(events.Reader, received, meanwhile[^1].Id, ct);
 
         // A live order after the replay still arrives, right after it.
-        var after = await service.CreateOrderAsync("after", ct);
+        var after = await service.Orders.CreateAsync("after", cancellationToken: ct);
         await ReadUntilOrderAsync(events.Reader, received, after.Id, ct);
         await stopReading.CancelAsync();
         await reading;

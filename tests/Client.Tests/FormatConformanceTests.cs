@@ -1,4 +1,5 @@
 using System.Text;
+using CleanSse.Client.Tests.TestKit;
 
 namespace CleanSse.Client.Tests;
 
@@ -15,7 +16,7 @@ public sealed class FormatConformanceTests
 
     private static async Task<List<SseEvent>> ReadAsync(byte[] body, Delivery delivery)
     {
-        await using var server = await TestServer.StartAsync((context, _) => TestServer.WriteStreamAsync(context, body, delivery));
+        await using var server = await ScriptedServer.StartAsync((context, _) => ScriptedServer.WriteStreamAsync(context, body, delivery));
         using var client = Streams.OneShot(server);
         return await Streams.CollectAsync(client);
     }

@@ -1,4 +1,5 @@
 using CleanSse.Client.Orders;
+using CleanSse.Client.Tests.TestKit;
 
 namespace CleanSse.Client.Tests;
 
@@ -11,7 +12,7 @@ public sealed class OrderEventsTests
     public async Task The_service_events_are_read_as_typed_events()
     {
         var updated = Order.Replace("\"new\"", "\"paid\"", StringComparison.Ordinal).Replace("\"note\":null", "\"note\":\"gift\"", StringComparison.Ordinal);
-        await using var server = await TestServer.StreamingAsync(
+        await using var server = await ScriptedServer.StreamingAsync(
             "data: {\"type\":\"connected\"}\n\n" +
             "event: reset\nid: 4\ndata: {\"reason\":\"history-gap\",\"lastEventId\":\"1\"}\n\n" +
             $"event: new-order\nid: 5\ndata: {Order}\n\n" +

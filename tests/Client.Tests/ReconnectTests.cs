@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using CleanSse.Client.Tests.TestKit;
 using Microsoft.AspNetCore.Http;
 
 namespace CleanSse.Client.Tests;
@@ -16,10 +17,10 @@ public sealed class ReconnectTests
     [InlineData(Delivery.OneByteChunks)]
     public async Task A_clean_end_reconnects_with_the_last_event_id(Delivery delivery)
     {
-        await using var server = await TestServer.StartAsync((context, number) => number switch
+        await using var server = await ScriptedServer.StartAsync((context, number) => number switch
         {
-            1 => TestServer.WriteStreamAsync(context, "id: 1\ndata: a\n\nid: 2\ndata: b\n\n", delivery),
-            _ => TestServer.WriteStreamAsync(context, "data: c\n\nid: 3\ndata: d\n\n", delivery),
+            1 => ScriptedServer.WriteStreamAsync(context, "id: 1\ndata: a\n\nid: 2\ndata: b\n\n", delivery),
+            _ => ScriptedServer.WriteStreamAsync(context, "data: c\n\nid: 3\ndata: d\n\n", delivery),
         });
         using var client = Streams.Reconnecting(server);
 
@@ -39,17 +40,17 @@ public sealed class ReconnectTests
         // The server breaks the connection (a reset, which may discard bytes not yet read) only once the client has
         // the first event, so what the test sees does not depend on timing.
         var firstReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartAsync(async (context, number) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, number) =>
         {
             if (number == 1)
             {
-                await TestServer.WriteStreamAsync(context, "id: 7\ndata: a\n\ndata: half");
+                await ScriptedServer.WriteStreamAsync(context, "id: 7\ndata: a\n\ndata: half");
                 await firstReceived.Task.WithDeadline();
                 context.Abort();
                 return;
             }
 
-            await TestServer.WriteStreamAsync(context, "data: b\n\n");
+            await ScriptedServer.WriteStreamAsync(context, "data: b\n\n");
         });
         var reconnects = new ConcurrentQueue<SseReconnecting>();
         using var client = Streams.Reconnecting(server, new SseClientOptions { OnReconnecting = reconnects.Enqueue });
@@ -77,11 +78,11 @@ public sealed class ReconnectTests
     [Fact]
     public async Task The_last_event_id_is_carried_across_several_connections_and_set_by_id_only_blocks()
     {
-        await using var server = await TestServer.StartAsync((context, number) => number switch
+        await using var server = await ScriptedServer.StartAsync((context, number) => number switch
         {
-            1 => TestServer.WriteStreamAsync(context, "data: a\n\nid: 10\n\n"),
-            2 => TestServer.WriteStreamAsync(context, ":nothing\n\n"),
-            _ => TestServer.WriteStreamAsync(context, "data: b\n\n"),
+            1 => ScriptedServer.WriteStreamAsync(context, "data: a\n\nid: 10\n\n"),
+            2 => ScriptedServer.WriteStreamAsync(context, ":nothing\n\n"),
+            _ => ScriptedServer.WriteStreamAsync(context, "data: b\n\n"),
         });
         using var client = Streams.Reconnecting(server);
 
@@ -96,10 +97,10 @@ public sealed class ReconnectTests
     [Fact]
     public async Task An_empty_id_clears_the_last_event_id_so_no_header_is_sent()
     {
-        await using var server = await TestServer.StartAsync((context, number) => number switch
+        await using var server = await ScriptedServer.StartAsync((context, number) => number switch
         {
-            1 => TestServer.WriteStreamAsync(context, "id: 1\ndata: a\n\nid\ndata: b\n\n"),
-            _ => TestServer.WriteStreamAsync(context, "data: c\n\n"),
+            1 => ScriptedServer.WriteStreamAsync(context, "id: 1\ndata: a\n\nid\ndata: b\n\n"),
+            _ => ScriptedServer.WriteStreamAsync(context, "data: c\n\n"),
         });
         using var client = Streams.Reconnecting(server);
 
@@ -113,10 +114,10 @@ public sealed class ReconnectTests
     [Fact]
     public async Task An_id_with_NUL_does_not_change_the_id_sent_on_reconnect()
     {
-        await using var server = await TestServer.StartAsync((context, number) => number switch
+        await using var server = await ScriptedServer.StartAsync((context, number) => number switch
         {
-            1 => TestServer.WriteStreamAsync(context, "id: 1\ndata: a\n\nid: 2\0\ndata: b\n\n"),
-            _ => TestServer.WriteStreamAsync(context, "data: c\n\n"),
+            1 => ScriptedServer.WriteStreamAsync(context, "id: 1\ndata: a\n\nid: 2\0\ndata: b\n\n"),
+            _ => ScriptedServer.WriteStreamAsync(context, "data: c\n\n"),
         });
         using var client = Streams.Reconnecting(server);
 
@@ -130,10 +131,10 @@ public sealed class ReconnectTests
     public async Task An_id_outside_ASCII_is_sent_back_as_UTF8()
     {
         const string id = "caf\u00e9-\u20ac-\U0001F600";
-        await using var server = await TestServer.StartAsync((context, number) => number switch
+        await using var server = await ScriptedServer.StartAsync((context, number) => number switch
         {
-            1 => TestServer.WriteStreamAsync(context, $"id: {id}\ndata: a\n\n"),
-            _ => TestServer.WriteStreamAsync(context, "data: b\n\n"),
+            1 => ScriptedServer.WriteStreamAsync(context, $"id: {id}\ndata: a\n\n"),
+            _ => ScriptedServer.WriteStreamAsync(context, "data: b\n\n"),
         });
         using var client = Streams.Reconnecting(server);
 
@@ -173,10 +174,10 @@ public sealed class ReconnectTests
     [Fact]
     public async Task The_server_retry_outlives_the_connection_that_sent_it()
     {
-        await using var server = await TestServer.StartAsync((context, number) => number switch
+        await using var server = await ScriptedServer.StartAsync((context, number) => number switch
         {
-            1 => TestServer.WriteStreamAsync(context, "retry: 5\ndata: a\n\n"),
-            _ => TestServer.WriteStreamAsync(context, "data: b\n\n"),
+            1 => ScriptedServer.WriteStreamAsync(context, "retry: 5\ndata: a\n\n"),
+            _ => ScriptedServer.WriteStreamAsync(context, "data: b\n\n"),
         });
         var delays = new ConcurrentQueue<TimeSpan>();
         using var client = Streams.Reconnecting(server, new SseClientOptions { OnReconnecting = r => delays.Enqueue(r.Delay) });
@@ -191,7 +192,7 @@ public sealed class ReconnectTests
     [InlineData(503)]
     public async Task Retry_After_on_429_and_503_is_waited_out_then_the_client_reconnects(int status)
     {
-        await using var server = await TestServer.StartAsync((context, number) =>
+        await using var server = await ScriptedServer.StartAsync((context, number) =>
         {
             if (number == 1)
             {
@@ -200,7 +201,7 @@ public sealed class ReconnectTests
                 return Task.CompletedTask;
             }
 
-            return TestServer.WriteStreamAsync(context, "data: in\n\n");
+            return ScriptedServer.WriteStreamAsync(context, "data: in\n\n");
         });
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         var scheduled = new TaskCompletionSource<SseReconnecting>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -228,7 +229,7 @@ public sealed class ReconnectTests
     public async Task Retry_After_may_be_a_date()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        await using var server = await TestServer.StartAsync((context, _) =>
+        await using var server = await ScriptedServer.StartAsync((context, _) =>
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "Tue, 01 Jan 2030 00:01:30 GMT";
@@ -253,7 +254,7 @@ public sealed class ReconnectTests
     [Fact]
     public async Task A_503_without_Retry_After_backs_off_and_the_limit_of_attempts_ends_the_stream()
     {
-        await using var server = await TestServer.StartAsync((context, _) =>
+        await using var server = await ScriptedServer.StartAsync((context, _) =>
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return Task.CompletedTask;
@@ -280,7 +281,7 @@ public sealed class ReconnectTests
     [Fact]
     public async Task A_stream_that_ends_before_its_first_byte_is_a_failed_attempt()
     {
-        await using var server = await TestServer.StartAsync((context, _) => TestServer.WriteStreamAsync(context, string.Empty));
+        await using var server = await ScriptedServer.StartAsync((context, _) => ScriptedServer.WriteStreamAsync(context, string.Empty));
         using var client = Streams.Reconnecting(server, new SseClientOptions { MaxAttempts = 3 });
 
         var failure = await Should.ThrowAsync<SseConnectionException>(() => Streams.CollectAsync(client));
@@ -292,7 +293,7 @@ public sealed class ReconnectTests
     [Fact]
     public async Task A_connection_that_delivers_resets_the_count_of_failed_attempts()
     {
-        await using var server = await TestServer.StartAsync((context, number) =>
+        await using var server = await ScriptedServer.StartAsync((context, number) =>
         {
             if (number is 1 or 3 or 5)
             {
@@ -300,7 +301,7 @@ public sealed class ReconnectTests
                 return Task.CompletedTask;
             }
 
-            return TestServer.WriteStreamAsync(context, $"data: {number}\n\n");
+            return ScriptedServer.WriteStreamAsync(context, $"data: {number}\n\n");
         });
         using var client = Streams.Reconnecting(server, new SseClientOptions { MaxAttempts = 2 });
 
@@ -313,9 +314,9 @@ public sealed class ReconnectTests
     public async Task Without_reconnecting_a_broken_connection_fails_the_stream()
     {
         var firstReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartAsync(async (context, _) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, _) =>
         {
-            await TestServer.WriteStreamAsync(context, "data: a\n\n");
+            await ScriptedServer.WriteStreamAsync(context, "data: a\n\n");
             await firstReceived.Task.WithDeadline();
             context.Abort();
         });
@@ -340,8 +341,8 @@ public sealed class ReconnectTests
     [Fact]
     public async Task The_headers_callback_runs_before_every_attempt()
     {
-        await using var server = await TestServer.StartAsync((context, number) =>
-            TestServer.WriteStreamAsync(context, $"data: {number}\n\n"));
+        await using var server = await ScriptedServer.StartAsync((context, number) =>
+            ScriptedServer.WriteStreamAsync(context, $"data: {number}\n\n"));
         var calls = 0;
         using var client = Streams.Reconnecting(server, new SseClientOptions
         {
@@ -362,9 +363,9 @@ public sealed class ReconnectTests
     [Fact]
     public async Task A_stream_silent_past_the_idle_timeout_is_reconnected()
     {
-        await using var server = await TestServer.StartAsync(async (context, number) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, number) =>
         {
-            await TestServer.WriteStreamAsync(context, $"id: {number}\ndata: {number}\n\n");
+            await ScriptedServer.WriteStreamAsync(context, $"id: {number}\ndata: {number}\n\n");
             if (number == 1)
             {
                 await Task.Delay(Timeout.Infinite, context.RequestAborted);
@@ -406,16 +407,16 @@ public sealed class ReconnectTests
     public async Task Comments_keep_a_stream_alive_past_the_idle_timeout()
     {
         // 40 heartbeats 100 ms apart outlast a 2 s idle timeout many times over; none of the gaps comes near it.
-        await using var server = await TestServer.StartAsync(async (context, _) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, _) =>
         {
-            await TestServer.WriteStreamAsync(context, "data: start\n\n");
+            await ScriptedServer.WriteStreamAsync(context, "data: start\n\n");
             for (var i = 0; i < 40; i++)
             {
                 await Task.Delay(100, context.RequestAborted);
-                await TestServer.WriteAsync(context, ":\n"u8.ToArray());
+                await ScriptedServer.WriteAsync(context, ":\n"u8.ToArray());
             }
 
-            await TestServer.WriteAsync(context, "data: end\n\n"u8.ToArray());
+            await ScriptedServer.WriteAsync(context, "data: end\n\n"u8.ToArray());
         });
         using var client = Streams.OneShot(server, new SseClientOptions { IdleTimeout = TimeSpan.FromSeconds(2) });
 
@@ -428,7 +429,7 @@ public sealed class ReconnectTests
     public async Task Time_spent_by_the_consumer_does_not_count_as_idle()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        await using var server = await TestServer.StreamingAsync("data: a\n\ndata: b\n\n");
+        await using var server = await ScriptedServer.StreamingAsync("data: a\n\ndata: b\n\n");
         using var client = Streams.OneShot(server, new SseClientOptions { IdleTimeout = TimeSpan.FromSeconds(1), TimeProvider = clock });
         var events = new List<SseEvent>();
 
@@ -444,7 +445,7 @@ public sealed class ReconnectTests
     [Fact]
     public async Task A_reset_event_is_surfaced_as_such()
     {
-        await using var server = await TestServer.StreamingAsync(
+        await using var server = await ScriptedServer.StreamingAsync(
             "data: {\"type\":\"connected\"}\n\nevent: reset\nid: 90\ndata: {\"reason\":\"history-gap\",\"lastEventId\":\"3\"}\n\nevent: new-order\ndata: {}\n\n");
         using var client = Streams.OneShot(server, new SseClientOptions { LastEventId = "3" });
 
@@ -456,7 +457,7 @@ public sealed class ReconnectTests
 
     private static async Task<TimeSpan> FirstReconnectDelayAsync(string body, Delivery delivery)
     {
-        await using var server = await TestServer.StartAsync((context, _) => TestServer.WriteStreamAsync(context, body, delivery));
+        await using var server = await ScriptedServer.StartAsync((context, _) => ScriptedServer.WriteStreamAsync(context, body, delivery));
         var scheduled = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         using var client = Streams.Reconnecting(server, new SseClientOptions
@@ -479,7 +480,7 @@ public sealed class ReconnectTests
         TimeSpan step)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TestServer.Deadline);
+        deadline.CancelAfter(ScriptedServer.Deadline);
         while (!done())
         {
             clock.Advance(step);

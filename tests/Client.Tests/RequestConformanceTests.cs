@@ -1,4 +1,5 @@
 using System.Net;
+using CleanSse.Client.Tests.TestKit;
 using Microsoft.AspNetCore.Http;
 
 namespace CleanSse.Client.Tests;
@@ -12,7 +13,7 @@ public sealed class RequestConformanceTests
     [Fact]
     public async Task The_request_accepts_text_event_stream_and_asks_for_no_cache()
     {
-        await using var server = await TestServer.StreamingAsync("data: x\n\n");
+        await using var server = await ScriptedServer.StreamingAsync("data: x\n\n");
         using var client = Streams.OneShot(server);
 
         await Streams.CollectAsync(client);
@@ -26,7 +27,7 @@ public sealed class RequestConformanceTests
     [Fact]
     public async Task A_last_event_id_given_in_the_options_is_sent_on_the_first_request()
     {
-        await using var server = await TestServer.StreamingAsync("data: x\n\n");
+        await using var server = await ScriptedServer.StreamingAsync("data: x\n\n");
         using var client = Streams.OneShot(server, new SseClientOptions { LastEventId = "41" });
 
         var events = await Streams.CollectAsync(client);
@@ -43,7 +44,7 @@ public sealed class RequestConformanceTests
     [InlineData(308)]
     public async Task Redirects_are_followed(int status)
     {
-        await using var server = await TestServer.StartAsync((context, _) =>
+        await using var server = await ScriptedServer.StartAsync((context, _) =>
         {
             if (context.Request.Path == "/stream")
             {
@@ -52,7 +53,7 @@ public sealed class RequestConformanceTests
                 return Task.CompletedTask;
             }
 
-            return TestServer.WriteStreamAsync(context, "data: moved\n\n");
+            return ScriptedServer.WriteStreamAsync(context, "data: moved\n\n");
         });
         using var client = Streams.OneShot(server);
 
@@ -77,7 +78,7 @@ public sealed class RequestConformanceTests
     [InlineData(502, SseFailureReason.UnexpectedStatus)]
     public async Task A_refused_stream_fails_without_a_reconnect(int status, SseFailureReason reason)
     {
-        await using var server = await TestServer.StartAsync(async (context, _) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, _) =>
         {
             context.Response.StatusCode = status;
             if (status == 200)
@@ -103,7 +104,7 @@ public sealed class RequestConformanceTests
     [InlineData("Text/Event-Stream")]
     public async Task Any_text_event_stream_content_type_is_a_stream(string contentType)
     {
-        await using var server = await TestServer.StartAsync(async (context, _) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, _) =>
         {
             context.Response.Headers.ContentType = contentType;
             await context.Response.WriteAsync("data: ok\n\n");
@@ -120,7 +121,7 @@ public sealed class RequestConformanceTests
     [InlineData("application/json")]
     public async Task Any_other_content_type_fails_the_stream(string? contentType)
     {
-        await using var server = await TestServer.StartAsync(async (context, _) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, _) =>
         {
             if (contentType is not null)
             {
@@ -141,9 +142,9 @@ public sealed class RequestConformanceTests
     [Fact]
     public async Task Leaving_the_loop_closes_the_connection()
     {
-        await using var server = await TestServer.StartAsync(async (context, _) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, _) =>
         {
-            await TestServer.WriteStreamAsync(context, "data: 1\n\n");
+            await ScriptedServer.WriteStreamAsync(context, "data: 1\n\n");
             await Task.Delay(Timeout.Infinite, context.RequestAborted);
         });
         using var client = Streams.Reconnecting(server);
@@ -158,9 +159,9 @@ public sealed class RequestConformanceTests
     [Fact]
     public async Task Cancelling_closes_the_connection_and_throws_OperationCanceledException()
     {
-        await using var server = await TestServer.StartAsync(async (context, _) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, _) =>
         {
-            await TestServer.WriteStreamAsync(context, "data: 1\n\n");
+            await ScriptedServer.WriteStreamAsync(context, "data: 1\n\n");
             await Task.Delay(Timeout.Infinite, context.RequestAborted);
         });
         using var client = Streams.Reconnecting(server);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using CleanSse.Client.Tests.TestKit;
 using CleanSse.Tail;
 using Microsoft.AspNetCore.Http;
 
@@ -18,7 +19,7 @@ public sealed class TailTests
     [Fact]
     public async Task Json_prints_one_object_a_line_with_what_a_MessageEvent_carries()
     {
-        await using var server = await TestServer.StreamingAsync(Body);
+        await using var server = await ScriptedServer.StreamingAsync(Body);
 
         var (exit, stdout, stderr) = await RunAsync(server.Url().ToString(), "--json", "--no-reconnect");
 
@@ -36,7 +37,7 @@ public sealed class TailTests
     [Fact]
     public async Task Without_json_each_event_is_a_readable_line()
     {
-        await using var server = await TestServer.StreamingAsync(Body);
+        await using var server = await ScriptedServer.StreamingAsync(Body);
 
         var (exit, stdout, _) = await RunAsync(server.Url().ToString(), "--no-reconnect");
 
@@ -50,9 +51,9 @@ public sealed class TailTests
     [Fact]
     public async Task Max_events_stops_after_that_many_and_closes_the_stream()
     {
-        await using var server = await TestServer.StartAsync(async (context, number) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, number) =>
         {
-            await TestServer.WriteStreamAsync(context, "id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n");
+            await ScriptedServer.WriteStreamAsync(context, "id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n");
             await Task.Delay(Timeout.Infinite, context.RequestAborted);
         });
 
@@ -67,7 +68,7 @@ public sealed class TailTests
     [Fact]
     public async Task Last_event_id_and_headers_are_sent()
     {
-        await using var server = await TestServer.StreamingAsync("data: x\n\n");
+        await using var server = await ScriptedServer.StreamingAsync("data: x\n\n");
 
         var (exit, _, _) = await RunAsync(
             server.Url().ToString(), "--no-reconnect", "--last-event-id", "17", "-H", "Authorization: Bearer abc", "-H", "X-Trace:  t-1 ");
@@ -82,8 +83,8 @@ public sealed class TailTests
     [Fact]
     public async Task Reconnecting_is_the_default()
     {
-        await using var server = await TestServer.StartAsync((context, number) =>
-            TestServer.WriteStreamAsync(context, $"id: {number}\ndata: {number}\n\n"));
+        await using var server = await ScriptedServer.StartAsync((context, number) =>
+            ScriptedServer.WriteStreamAsync(context, $"id: {number}\ndata: {number}\n\n"));
 
         var (exit, stdout, _) = await RunAsync(server.Url().ToString(), "--json", "--max-events", "3");
 
@@ -98,7 +99,7 @@ public sealed class TailTests
     [InlineData(200, "text/plain")]
     public async Task A_failed_connection_is_one_line_on_stderr_and_exit_code_1(int status, string? contentType)
     {
-        await using var server = await TestServer.StartAsync((context, _) =>
+        await using var server = await ScriptedServer.StartAsync((context, _) =>
         {
             context.Response.StatusCode = status;
             if (contentType is not null)
@@ -121,7 +122,7 @@ public sealed class TailTests
     [Fact]
     public async Task A_broken_stream_without_reconnecting_exits_with_1()
     {
-        await using var server = await TestServer.StartAsync((context, _) =>
+        await using var server = await ScriptedServer.StartAsync((context, _) =>
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return Task.CompletedTask;
@@ -173,9 +174,9 @@ public sealed class TailTests
     public async Task As_a_process_events_of_several_megabytes_are_all_written_before_exit()
     {
         var big = new string('x', 3 * 1024 * 1024);
-        await using var server = await TestServer.StartAsync(async (context, _) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, _) =>
         {
-            await TestServer.WriteStreamAsync(context, $"id: 1\ndata: {big}\n\nid: 2\ndata: y{big}\n\n");
+            await ScriptedServer.WriteStreamAsync(context, $"id: 1\ndata: {big}\n\nid: 2\ndata: y{big}\n\n");
             await Task.Delay(Timeout.Infinite, context.RequestAborted);
         });
 
@@ -192,7 +193,7 @@ public sealed class TailTests
     [Fact]
     public async Task As_a_process_the_exit_codes_are_1_for_a_failed_connection_and_2_for_bad_arguments()
     {
-        await using var server = await TestServer.StartAsync((context, _) =>
+        await using var server = await ScriptedServer.StartAsync((context, _) =>
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
@@ -218,7 +219,7 @@ public sealed class TailTests
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TestServer.Deadline);
+        deadline.CancelAfter(ScriptedServer.Deadline);
         using var stdout = new MemoryStream();
         await using var stderr = new StringWriter();
         var exit = await TailCommand.RunAsync(args, stdout, stderr, deadline.Token);
@@ -248,7 +249,7 @@ public sealed class TailTests
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
         // A process of its own starts and JIT-compiles from scratch, which on a busy machine takes a while.
-        deadline.CancelAfter(3 * TestServer.Deadline);
+        deadline.CancelAfter(3 * ScriptedServer.Deadline);
         try
         {
             var stdout = process.StandardOutput.ReadToEndAsync(deadline.Token);

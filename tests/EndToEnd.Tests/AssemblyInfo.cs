@@ -1,4 +1,5 @@
-using CleanSse.EndToEnd.Tests.Support;
+using CleanSse.EndToEnd.Tests.TestKit;
+using CleanSse.TestKit;
 using Xunit.Sdk;
 using Xunit.v3;
 

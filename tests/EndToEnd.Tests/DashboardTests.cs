@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
-using CleanSse.EndToEnd.Tests.Support;
+using CleanSse.EndToEnd.Tests.TestKit;
+using CleanSse.TestKit;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -9,7 +10,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CleanSse.EndToEnd.Tests;
 
 /// <summary>The dashboard against one running service, in real Chromium: what a person sees and does.</summary>
-public sealed class DashboardTests(BrowserFixture browser, SqliteService service) : IClassFixture<SqliteService>
+public sealed class DashboardTests(BrowserFixture browser, SqliteServiceProcess service) : IClassFixture<SqliteServiceProcess>
 {
     [Fact]
     public async Task An_order_created_in_one_tab_appears_in_the_other_within_a_second_through_its_event_stream()
@@ -150,7 +151,7 @@ public sealed class DashboardTests(BrowserFixture browser, SqliteService service
         await using var session = await browser.NewSessionAsync();
         var dashboard = await session.OpenDashboardAsync(service.BaseAddress);
         var customer = Names.Unique("Barbara Liskov");
-        await OrdersApi.CreateAsync(service.BaseAddress, customer, "SUBSTITUTION-KIT", 2, 19.95m, "leave at the door");
+        await service.Orders.CreateAsync(customer, new OrderLine("SUBSTITUTION-KIT", 2, 19.95m), "leave at the door", cancellationToken: TestContext.Current.CancellationToken);
         await Expect(dashboard.Row(customer)).ToBeVisibleAsync(new() { Timeout = 5_000 });
         await dashboard.FillOrderAsync(customer: "", quantity: "0");
         await dashboard.SubmitAsync();
@@ -209,7 +210,7 @@ public sealed class DashboardTests(BrowserFixture browser, SqliteService service
         var clerk = await session.OpenDashboardAsync(service.BaseAddress);
         var watcher = await session.OpenDashboardAsync(service.BaseAddress);
         var customer = Names.Unique("Alan Turing");
-        await OrdersApi.CreateAsync(service.BaseAddress, customer, "ENIGMA-KIT", 1, 99m);
+        await service.Orders.CreateAsync(customer, new OrderLine("ENIGMA-KIT", 1, 99m), cancellationToken: TestContext.Current.CancellationToken);
 
         var row = clerk.Row(customer);
         await Expect(row.GetByRole(AriaRole.Button)).ToHaveTextAsync(["Mark paid", "Cancel"], new() { Timeout = 5_000 });

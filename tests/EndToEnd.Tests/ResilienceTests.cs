@@ -1,4 +1,5 @@
-using CleanSse.EndToEnd.Tests.Support;
+using CleanSse.EndToEnd.Tests.TestKit;
+using CleanSse.TestKit;
 using static Microsoft.Playwright.Assertions;
 
 namespace CleanSse.EndToEnd.Tests;
@@ -6,7 +7,7 @@ namespace CleanSse.EndToEnd.Tests;
 /// <summary>The page while its service goes away and comes back: a real process, stopped and started again.</summary>
 public sealed class ResilienceTests(BrowserFixture browser) : IAsyncLifetime
 {
-    private readonly SqliteService _service = new();
+    private readonly SqliteServiceProcess _service = new();
 
     public ValueTask InitializeAsync() => _service.InitializeAsync();
 
@@ -18,11 +19,11 @@ public sealed class ResilienceTests(BrowserFixture browser) : IAsyncLifetime
         await using var session = await browser.NewSessionAsync();
         var dashboard = await session.OpenDashboardAsync(_service.BaseAddress);
 
-        await _service.Api.StopAsync();
+        await _service.Process.StopAsync();
         await Expect(dashboard.Connection).ToHaveTextAsync("reconnecting", new() { Timeout = 10_000 });
         await Expect(dashboard.Connection).ToHaveAttributeAsync("data-state", "reconnecting");
 
-        await _service.Api.StartAsync();
+        await _service.Process.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         await Expect(dashboard.Connection).ToHaveTextAsync("live", new() { Timeout = Dashboard.RecoveryTimeout });
         session.ScriptErrors.ShouldBeEmpty();
     }
@@ -33,23 +34,23 @@ public sealed class ResilienceTests(BrowserFixture browser) : IAsyncLifetime
         await using var session = await browser.NewSessionAsync();
         var dashboard = await session.OpenDashboardAsync(_service.BaseAddress);
         var before = Names.Unique("Before restart");
-        await OrdersApi.CreateAsync(_service.BaseAddress, before);
+        await _service.Orders.CreateAsync(before, cancellationToken: TestContext.Current.CancellationToken);
         await Expect(dashboard.Row(before)).ToBeVisibleAsync(new() { Timeout = 5_000 });
         var listLoads = dashboard.CountRequests("GET", "/api/orders");
 
-        await _service.Api.StopAsync();
+        await _service.Process.StopAsync();
         await Expect(dashboard.Connection).ToHaveTextAsync("reconnecting", new() { Timeout = 10_000 });
-        await _service.Api.StartAsync();
+        await _service.Process.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         // Most likely created before the page is back: the new process's event log has a new epoch, so the page's
         // Last-Event-ID is unknown there, it gets a reset and reloads the list.
         var whileReconnecting = Names.Unique("While reconnecting");
-        await OrdersApi.CreateAsync(_service.BaseAddress, whileReconnecting);
+        await _service.Orders.CreateAsync(whileReconnecting, cancellationToken: TestContext.Current.CancellationToken);
         await Expect(dashboard.Connection).ToHaveTextAsync("live", new() { Timeout = Dashboard.RecoveryTimeout });
         await Expect(dashboard.Row(whileReconnecting)).ToBeVisibleAsync(new() { Timeout = Dashboard.RecoveryTimeout });
 
         var afterwards = Names.Unique("After reconnect");
-        await OrdersApi.CreateAsync(_service.BaseAddress, afterwards);
+        await _service.Orders.CreateAsync(afterwards, cancellationToken: TestContext.Current.CancellationToken);
         await Expect(dashboard.Row(afterwards)).ToBeVisibleAsync(new() { Timeout = 5_000 });
 
         await Expect(dashboard.Rows).ToHaveCountAsync(3);

@@ -1,4 +1,5 @@
-using CleanSse.EndToEnd.Tests.Support;
+using CleanSse.EndToEnd.Tests.TestKit;
+using CleanSse.TestKit;
 using static Microsoft.Playwright.Assertions;
 
 namespace CleanSse.EndToEnd.Tests;
@@ -12,12 +13,14 @@ public sealed class ScaleOutTests(BrowserFixture browser)
     [Fact]
     public async Task When_its_instance_dies_the_page_moves_to_another_and_shows_every_order_created_meanwhile()
     {
-        await using var backends = await ScaleOutBackends.CreateAsync();
-        await using var a = backends.NewInstance("instance A");
-        await using var b = backends.NewInstance("instance B");
-        await a.StartAsync();
-        await b.StartAsync();
-        await using var proxy = new TcpProxy(a.Port);
+        await using var redis = await RedisTestKeys.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(TestContext.Current.CancellationToken);
+        var environment = ScaleOutSettings.EnvironmentFor(redis, database);
+        await using var a = new ServiceProcess("instance A", environment);
+        await using var b = new ServiceProcess("instance B", environment);
+        await a.StartAsync(TestContext.Current.CancellationToken);
+        await b.StartAsync(TestContext.Current.CancellationToken);
+        await using var proxy = CuttingProxy.Start(a);
         await using var session = await browser.NewSessionAsync();
         var dashboard = await session.OpenDashboardAsync(proxy.BaseAddress);
 
@@ -26,7 +29,7 @@ public sealed class ScaleOutTests(BrowserFixture browser)
         await dashboard.FillOrderAsync(viaPage);
         await dashboard.SubmitAsync();
         var viaB = Names.Unique("Via B");
-        await OrdersApi.CreateAsync(b.BaseAddress, viaB);
+        await b.Orders.CreateAsync(viaB, cancellationToken: TestContext.Current.CancellationToken);
         await Expect(dashboard.Row(viaPage)).ToBeVisibleAsync(new() { Timeout = 5_000 });
         await Expect(dashboard.Row(viaB)).ToBeVisibleAsync(new() { Timeout = 5_000 });
         var listLoads = dashboard.CountRequests("GET", "/api/orders");
@@ -36,10 +39,10 @@ public sealed class ScaleOutTests(BrowserFixture browser)
         string[] meanwhile = [Names.Unique("Meanwhile 1"), Names.Unique("Meanwhile 2"), Names.Unique("Meanwhile 3")];
         foreach (var customer in meanwhile)
         {
-            await OrdersApi.CreateAsync(b.BaseAddress, customer);
+            await b.Orders.CreateAsync(customer, cancellationToken: TestContext.Current.CancellationToken);
         }
 
-        proxy.SwitchTo(b.Port);
+        proxy.SwitchTo(b);
 
         await Expect(dashboard.Connection).ToHaveTextAsync("live", new() { Timeout = Dashboard.RecoveryTimeout });
         foreach (var customer in meanwhile)
@@ -52,7 +55,7 @@ public sealed class ScaleOutTests(BrowserFixture browser)
         listLoads().ShouldBe(0, "B knew the page's Last-Event-ID and replayed what it missed: no reload was needed");
 
         var afterwards = Names.Unique("After the move");
-        await OrdersApi.CreateAsync(b.BaseAddress, afterwards);
+        await b.Orders.CreateAsync(afterwards, cancellationToken: TestContext.Current.CancellationToken);
         await Expect(dashboard.Row(afterwards)).ToBeVisibleAsync(new() { Timeout = 5_000 });
         session.ScriptErrors.ShouldBeEmpty();
     }

@@ -1,4 +1,5 @@
-using CleanSse.EndToEnd.Tests.Support;
+using CleanSse.EndToEnd.Tests.TestKit;
+using CleanSse.TestKit;
 using static Microsoft.Playwright.Assertions;
 
 namespace CleanSse.EndToEnd.Tests;
@@ -6,7 +7,7 @@ namespace CleanSse.EndToEnd.Tests;
 /// <summary>The dashboard with a few orders, as the README shows it: written to docs/dashboard.png on every run.</summary>
 public sealed class ScreenshotTests(BrowserFixture browser) : IAsyncLifetime
 {
-    private readonly SqliteService _service = new();
+    private readonly SqliteServiceProcess _service = new();
 
     public ValueTask InitializeAsync() => _service.InitializeAsync();
 
@@ -15,18 +16,18 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task The_dashboard_with_a_few_orders_is_written_to_docs()
     {
-        var api = _service.BaseAddress;
-        await OrdersApi.CreateAsync(api, "Ada Lovelace", "BOOK-ANALYTICAL-ENGINE", 2, 12.50m, "gift wrap, please");
-        var grace = await OrdersApi.CreateAsync(api, "Grace Hopper", "COBOL-MANUAL", 1, 39.90m);
-        var alan = await OrdersApi.CreateAsync(api, "Alan Turing", "ENIGMA-KIT", 1, 149m);
-        var edsger = await OrdersApi.CreateAsync(api, "Edsger Dijkstra", "SHORTEST-PATH-MAP", 3, 4.25m);
-        await OrdersApi.ChangeStatusAsync(api, grace, "paid");
-        await OrdersApi.ChangeStatusAsync(api, alan, "paid");
-        await OrdersApi.ChangeStatusAsync(api, alan, "shipped");
-        await OrdersApi.ChangeStatusAsync(api, edsger, "cancelled");
+        var orders = _service.Orders;
+        await orders.CreateAsync("Ada Lovelace", new OrderLine("BOOK-ANALYTICAL-ENGINE", 2, 12.50m), "gift wrap, please", cancellationToken: TestContext.Current.CancellationToken);
+        var grace = await orders.CreateAsync("Grace Hopper", new OrderLine("COBOL-MANUAL", 1, 39.90m), cancellationToken: TestContext.Current.CancellationToken);
+        var alan = await orders.CreateAsync("Alan Turing", new OrderLine("ENIGMA-KIT", 1, 149m), cancellationToken: TestContext.Current.CancellationToken);
+        var edsger = await orders.CreateAsync("Edsger Dijkstra", new OrderLine("SHORTEST-PATH-MAP", 3, 4.25m), cancellationToken: TestContext.Current.CancellationToken);
+        await orders.ChangeStatusAsync(grace.Id, "paid", cancellationToken: TestContext.Current.CancellationToken);
+        await orders.ChangeStatusAsync(alan.Id, "paid", cancellationToken: TestContext.Current.CancellationToken);
+        await orders.ChangeStatusAsync(alan.Id, "shipped", cancellationToken: TestContext.Current.CancellationToken);
+        await orders.ChangeStatusAsync(edsger.Id, "cancelled", cancellationToken: TestContext.Current.CancellationToken);
 
         await using var session = await browser.NewSessionAsync(width: 1280, height: 800);
-        var dashboard = await session.OpenDashboardAsync(api);
+        var dashboard = await session.OpenDashboardAsync(_service.BaseAddress);
         await Expect(dashboard.Rows).ToHaveCountAsync(4, new() { Timeout = 5_000 });
 
         // One more arrives live while the page is open.

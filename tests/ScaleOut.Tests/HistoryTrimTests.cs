@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CleanSse.Infrastructure.Realtime.EventLog;
-using CleanSse.ScaleOut.Tests.Infrastructure;
+using CleanSse.ScaleOut.Tests.TestKit;
+using CleanSse.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanSse.ScaleOut.Tests;
@@ -15,13 +16,13 @@ public sealed class HistoryTrimTests
     {
         await using var redis = await RedisTestKeys.CreateAsync();
         await using var database = await TestDatabase.CreateAsync(Token);
-        var settings = AppHost.ScaledOut(redis, database);
+        var settings = ScaleOutSettings.For(redis, database);
         settings["Realtime:History:MaxEvents"] = "5";
-        await using var host = await AppHost.StartAsync(settings, Token);
+        await using var host = await ServiceHost.StartAsync(settings, cancellationToken: Token);
 
         // A client reset while the stream is still empty is handed the origin's id.
         string originId;
-        await using (var early = await SseClient.ConnectAsync(host.BaseAddress, Token, lastEventId: "1-0"))
+        await using (var early = await EventSourceRecorder.ConnectAsync(host, Token, lastEventId: "1-0"))
         {
             await early.WaitForEventsAsync(events => events.Count >= 1, "the reset", Token);
             early.Events[0].Type.ShouldBe("reset");
@@ -29,7 +30,7 @@ public sealed class HistoryTrimTests
             originId.ShouldBe("0-0");
         }
 
-        var firstOrder = await host.Orders.CreateAsync(Token);
+        var firstOrder = await host.Orders.CreateAsync(cancellationToken: Token);
         var first = (await host.Services.GetRequiredService<IEventLog>().ReadAfterAsync(EventPosition.Origin, 1, Token)).Single();
         var firstRow = await database.OutboxRowAsync(firstOrder.Id, "order-created", Token);
         first.DeduplicationKey.ShouldBe(firstRow!.Value.StreamKey);
@@ -39,7 +40,7 @@ public sealed class HistoryTrimTests
         var info = await redis.InfoAsync();
         RedisStreamEventLogTests.ParseId(info.FirstEntry.Id.ToString()).ShouldBeGreaterThan(first.Position);
 
-        await using var client = await SseClient.ConnectAsync(host.BaseAddress, Token, lastEventId: first.Id);
+        await using var client = await EventSourceRecorder.ConnectAsync(host, Token, lastEventId: first.Id);
         await client.WaitForEventsAsync(events => events.Count >= 1, "the reset", Token);
         var reset = client.Events[0];
         reset.Type.ShouldBe("reset");
@@ -50,12 +51,12 @@ public sealed class HistoryTrimTests
             data.RootElement.GetProperty("lastEventId").GetString().ShouldBe(first.Id);
         }
 
-        var afterReset = await host.Orders.CreateAsync(Token);
+        var afterReset = await host.Orders.CreateAsync(cancellationToken: Token);
         await client.WaitForNewOrdersAsync([afterReset.Id], Token);
         client.Events.Select(received => received.Type).ShouldBe(["reset", "new-order"], "no replay after a reset: " + client.Describe());
 
         // Resuming from the origin after the first events were trimmed is a gap too.
-        await using (var returning = await SseClient.ConnectAsync(host.BaseAddress, Token, lastEventId: originId))
+        await using (var returning = await EventSourceRecorder.ConnectAsync(host, Token, lastEventId: originId))
         {
             await returning.WaitForEventsAsync(events => events.Count >= 1, "the first event", Token);
             returning.Events[0].Type.ShouldBe("reset", "events after 0-0 were trimmed: " + returning.Describe());
@@ -64,7 +65,7 @@ public sealed class HistoryTrimTests
         // A retained id still resumes with a replay, no reset.
         var entries = await redis.EntriesAsync();
         var retained = entries[^3].Id.ToString();
-        await using var resumed = await SseClient.ConnectAsync(host.BaseAddress, Token, lastEventId: retained);
+        await using var resumed = await EventSourceRecorder.ConnectAsync(host, Token, lastEventId: retained);
         await resumed.WaitForEventsAsync(events => events.Count >= 2, "the two events after the retained id", Token);
         resumed.Events.Select(received => received.Id).ShouldBe([entries[^2].Id.ToString(), entries[^1].Id.ToString()]);
     }
@@ -74,7 +75,7 @@ public sealed class HistoryTrimTests
     {
         await using var redis = await RedisTestKeys.CreateAsync();
         await using var database = await TestDatabase.CreateAsync(Token);
-        await using var host = await AppHost.StartAsync(AppHost.ScaledOut(redis, database), Token);
+        await using var host = await ServiceHost.StartAsync(ScaleOutSettings.For(redis, database), cancellationToken: Token);
         var otherStream = redis.CreateEventLog(prefix: redis.AddPrefix());
 
         // An entry of the other stream between two of this one's, whose id is not also an id here.
@@ -82,12 +83,12 @@ public sealed class HistoryTrimTests
         LoggedEvent foreign;
         do
         {
-            await host.Orders.CreateAsync(Token);
+            await host.Orders.CreateAsync(cancellationToken: Token);
             var (before, _) = await log.GetHeadAsync(Token);
             foreign = await RedisStreamEventLogTests.AppendPastAsync(otherStream, before);
             while ((await log.GetHeadAsync(Token)).Position <= foreign.Position)
             {
-                await host.Orders.CreateAsync(Token);
+                await host.Orders.CreateAsync(cancellationToken: Token);
             }
         }
         while (await redis.HasEntryAsync(foreign.Id));
@@ -98,8 +99,8 @@ public sealed class HistoryTrimTests
         foreach (var (unknown, viaQuery) in new[] { (foreign.Id, false), ("a1b2c3d4e5f6-2", false), ("garbage", true) })
         {
             await using var client = viaQuery
-                ? await SseClient.ConnectAsync(host.BaseAddress, Token, path: $"/api/events?lastEventId={Uri.EscapeDataString(unknown)}")
-                : await SseClient.ConnectAsync(host.BaseAddress, Token, lastEventId: unknown);
+                ? await EventSourceRecorder.ConnectAsync(host, Token, path: $"/api/events?lastEventId={Uri.EscapeDataString(unknown)}")
+                : await EventSourceRecorder.ConnectAsync(host, Token, lastEventId: unknown);
             await client.WaitForEventsAsync(events => events.Count >= 1, "the reset", Token);
             var reset = client.Events[0];
             reset.Type.ShouldBe("reset", $"resuming from {unknown}");

@@ -1,4 +1,5 @@
-using CleanSse.ScaleOut.Tests.Infrastructure;
+using CleanSse.ScaleOut.Tests.TestKit;
+using CleanSse.TestKit;
 
 namespace CleanSse.ScaleOut.Tests;
 
@@ -12,18 +13,18 @@ public sealed class InstanceCrashTests
     {
         await using var redis = await RedisTestKeys.CreateAsync();
         await using var database = await TestDatabase.CreateAsync(Token);
-        var environment = AppProcess.ScaledOut(redis, database);
+        var environment = ScaleOutSettings.EnvironmentFor(redis, database);
 
         // Started together, on a database neither has migrated yet.
-        var (first, second) = await AppProcess.StartPairAsync(environment, Token);
+        var (first, second) = await ServiceProcess.LaunchPairAsync(environment, Token);
         await using var a = first;
         await using var b = second;
         Progress.Note($"instances A {a.BaseAddress} and B {b.BaseAddress} are up");
 
         // The client sees the two instances as a load balancer would: A first, the next one when A fails.
-        await using var client = SseClient.Start([a.BaseAddress, b.BaseAddress]);
+        await using var client = EventSourceRecorder.Start([a, b]);
         await client.WaitForConnectionsAsync(1, Token);
-        var before = new[] { await a.Orders.CreateAsync(Token), await b.Orders.CreateAsync(Token) };
+        var before = new[] { await a.Orders.CreateAsync(cancellationToken: Token), await b.Orders.CreateAsync(cancellationToken: Token) };
         await client.WaitForNewOrdersAsync(before.Select(order => order.Id), Token);
         client.NewOrders.ShouldAllBe(received => received.Server == a.BaseAddress && received.Connection == 1);
         Progress.Note($"the client has the first orders from A, up to {client.LastEventId}");
@@ -33,16 +34,16 @@ public sealed class InstanceCrashTests
         await a.KillAsync();
         await client.WaitForDisconnectsAsync(1, Token);
         Progress.Note("A is killed and the client's stream broke");
-        var meanwhile = new List<OrderView>();
+        var meanwhile = new List<ApiOrder>();
         for (var i = 0; i < 5; i++)
         {
-            meanwhile.Add(await b.Orders.CreateAsync(Token));
+            meanwhile.Add(await b.Orders.CreateAsync(cancellationToken: Token));
         }
 
         client.ResumeReconnects();
         await client.WaitForConnectionsAsync(2, Token);
         Progress.Note("the client reconnected");
-        var after = await b.Orders.CreateAsync(Token);
+        var after = await b.Orders.CreateAsync(cancellationToken: Token);
 
         var all = before.Concat(meanwhile).Append(after).Select(order => order.Id).ToList();
         await client.WaitForNewOrdersAsync(all, Token);

@@ -1,5 +1,7 @@
+using CleanSse.Infrastructure.Persistence.Outbox;
 using CleanSse.Infrastructure.Realtime.EventLog;
-using CleanSse.ScaleOut.Tests.Infrastructure;
+using CleanSse.ScaleOut.Tests.TestKit;
+using CleanSse.TestKit;
 
 namespace CleanSse.ScaleOut.Tests;
 
@@ -13,15 +15,15 @@ public sealed class OutboxRecoveryTests
     {
         await using var redis = await RedisTestKeys.CreateAsync();
         await using var database = await TestDatabase.CreateAsync(Token);
-        var settings = AppHost.ScaledOut(redis, database);
+        var settings = ScaleOutSettings.For(redis, database);
         var previousHead = await redis.CreateEventLog().AppendAsync("marker", "{}", Token);
 
-        OrderView order;
+        ApiOrder order;
         string key;
         var faults = new FaultyEventLog.Switch(AppendFault.FailBeforeAppend);
-        await using (var crashing = await AppHost.StartAsync(settings, Token, FaultyEventLog.Install(faults)))
+        await using (var crashing = await ServiceHost.StartAsync(settings, configureServices: FaultyEventLog.Install(faults), cancellationToken: Token))
         {
-            order = await crashing.Orders.CreateAsync(Token, "Committed, never published");
+            order = await crashing.Orders.CreateAsync("Committed, never published", cancellationToken: Token);
 
             var row = await database.OutboxRowAsync(order.Id, "order-created", Token);
             row.ShouldNotBeNull("the event is committed with the order");
@@ -34,16 +36,15 @@ public sealed class OutboxRecoveryTests
         // Nothing was appended by the stopped instance, its sweep included.
         (await redis.CountEntriesWithKeyAsync(key)).ShouldBe(0);
 
-        await using var recovered = await AppHost.StartAsync(settings, Token);
-        await Eventually.UntilAsync(
+        await using var recovered = await ServiceHost.StartAsync(settings, cancellationToken: Token);
+        await Eventually.HoldsAsync(
             async () => await database.OutboxRowAsync(order.Id, "order-created", Token) is { Pending: false },
-            Eventually.DefaultTimeout,
             "the next instance's first sweep to dispatch the waiting event",
-            Token);
+            cancellationToken: Token);
         (await redis.CountEntriesWithKeyAsync(key)).ShouldBe(1);
 
-        await using var client = await SseClient.ConnectAsync(recovered.BaseAddress, Token, lastEventId: previousHead.Id);
-        var later = await recovered.Orders.CreateAsync(Token);
+        await using var client = await EventSourceRecorder.ConnectAsync(recovered, Token, lastEventId: previousHead.Id);
+        var later = await recovered.Orders.CreateAsync(cancellationToken: Token);
         await client.WaitForNewOrdersAsync([order.Id, later.Id], Token);
         client.Resets.ShouldBeEmpty();
         client.NewOrders.Select(received => received.OrderId).ShouldBe([order.Id, later.Id]);
@@ -55,15 +56,15 @@ public sealed class OutboxRecoveryTests
     {
         await using var redis = await RedisTestKeys.CreateAsync();
         await using var database = await TestDatabase.CreateAsync(Token);
-        var settings = AppHost.ScaledOut(redis, database);
+        var settings = ScaleOutSettings.For(redis, database);
         settings["Outbox:PollInterval"] = "01:00:00";
         var faults = new FaultyEventLog.Switch(AppendFault.None);
-        await using var host = await AppHost.StartAsync(settings, Token, FaultyEventLog.Install(faults));
-        await using var client = await SseClient.ConnectAsync(host.BaseAddress, Token);
+        await using var host = await ServiceHost.StartAsync(settings, configureServices: FaultyEventLog.Install(faults), cancellationToken: Token);
+        await using var client = await EventSourceRecorder.ConnectAsync(host, Token);
 
         // The publisher's append lands but it never learns so: the order's outbox row stays pending.
         faults.Fault = AppendFault.LoseAnswer;
-        var order = await host.Orders.CreateAsync(Token);
+        var order = await host.Orders.CreateAsync(cancellationToken: Token);
         faults.Fault = AppendFault.None;
         var row = await database.OutboxRowAsync(order.Id, "order-created", Token);
         row!.Value.Pending.ShouldBeTrue();
@@ -71,18 +72,16 @@ public sealed class OutboxRecoveryTests
         (await redis.CountEntriesWithKeyAsync(key)).ShouldBe(1);
 
         // The sweep appends it again.
-        var swept = await host.OutboxDispatcher.DispatchPendingAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, Token);
+        var swept = await host.HostedService<OutboxDispatcher>().DispatchPendingAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, Token);
 
         swept.ShouldBe(1);
         (await database.OutboxRowAsync(order.Id, "order-created", Token))!.Value.Pending.ShouldBeFalse();
         (await redis.CountEntriesWithKeyAsync(key)).ShouldBe(1);
-        var later = await host.Orders.CreateAsync(Token);
+        var later = await host.Orders.CreateAsync(cancellationToken: Token);
         await client.WaitForNewOrdersAsync([order.Id, later.Id], Token);
         client.NewOrders.Select(received => received.OrderId).ShouldBe([order.Id, later.Id]);
 
         // Nothing is left for a later sweep.
-        (await host.OutboxDispatcher.DispatchPendingAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, Token)).ShouldBe(0);
+        (await host.HostedService<OutboxDispatcher>().DispatchPendingAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, Token)).ShouldBe(0);
     }
-
-    private static string Key(OrderView order) => $"order:{order.Id}:created";
 }

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CleanSse.ScaleOut.Tests.Infrastructure;
+using CleanSse.ScaleOut.Tests.TestKit;
+using CleanSse.TestKit;
 
 namespace CleanSse.ScaleOut.Tests;
 
@@ -16,12 +17,12 @@ public sealed class PostgresOrderFlowTests
         await using var database = await TestDatabase.CreateAsync(Token);
         (await database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", Token)).ShouldBe(0);
 
-        var settings = new Dictionary<string, string?>(AppHost.Quiet)
+        var settings = new Dictionary<string, string?>(ServiceHost.Quiet)
         {
             ["Database:Provider"] = "Postgres",
             ["ConnectionStrings:Orders"] = database.ConnectionString,
         };
-        await using var host = await AppHost.StartAsync(settings, Token);
+        await using var host = await ServiceHost.StartAsync(settings, cancellationToken: Token);
 
         // The PostgreSQL migrations, not SQLite's, built the schema.
         var migrations = await database.ScalarAsync<string>("""SELECT string_agg("MigrationId", ',' ORDER BY "MigrationId") FROM "__EFMigrationsHistory" """, Token);
@@ -33,19 +34,19 @@ public sealed class PostgresOrderFlowTests
             """SELECT data_type FROM information_schema.columns WHERE table_name = 'Orders' AND column_name = 'Lines'""", Token))
             .ShouldBe("jsonb");
 
-        var created = new List<OrderView>();
+        var created = new List<ApiOrder>();
         foreach (var customer in new[] { "Ada", "Grace", "Edsger" })
         {
-            created.Add(await host.Orders.CreateAsync(Token, customer));
+            created.Add(await host.Orders.CreateAsync(OrdersApiClient.NewOrder(customer, lines: [new("BOOK-1", 2, 12.5m), new("PEN-7", 1, 0.99m)]), Token));
         }
 
         created[0].Total.ShouldBe(25.99m);
         created[0].Status.ShouldBe("new");
 
-        using (var response = await host.Orders.PostAsync(OrdersApi.NewOrder(), Token))
+        using (var response = await host.Orders.PostAsync(OrdersApiClient.NewOrder(), Token))
         {
             response.Headers.Location.ShouldNotBeNull();
-            var located = await host.Http.GetFromJsonAsync<OrderView>(response.Headers.Location, Token);
+            var located = await host.Orders.GetAtAsync(response.Headers.Location, Token);
             located.ShouldNotBeNull();
             created.Add(located);
         }
@@ -54,8 +55,8 @@ public sealed class PostgresOrderFlowTests
 
         using (var response = await host.Orders.GetAsync(created[1].Id, Token))
         {
-            await OrdersApi.ShouldHaveStatusAsync(response, HttpStatusCode.OK, Token);
-            var read = await response.Content.ReadFromJsonAsync<OrderView>(Token);
+            await OrdersApiClient.ShouldHaveStatusAsync(response, HttpStatusCode.OK, Token);
+            var read = await OrdersApiClient.ReadAsync(response, HttpStatusCode.OK, Token);
             read.ShouldBe(created[1]);
         }
 
@@ -97,7 +98,7 @@ public sealed class PostgresOrderFlowTests
 
     private static async Task ShouldBeProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
-        await OrdersApi.ShouldHaveStatusAsync(response, status, Token);
+        await OrdersApiClient.ShouldHaveStatusAsync(response, status, Token);
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token));
         problem.RootElement.GetProperty("status").GetInt32().ShouldBe((int)status);

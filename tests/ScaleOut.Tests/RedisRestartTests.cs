@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using CleanSse.ScaleOut.Tests.Infrastructure;
+using CleanSse.ScaleOut.Tests.TestKit;
+using CleanSse.TestKit;
 
 namespace CleanSse.ScaleOut.Tests;
 
@@ -15,11 +16,11 @@ public sealed class RedisRestartTests
         await using var server = await PrivateRedisServer.StartAsync(Token);
         await using var redis = await RedisTestKeys.CreateAsync(server.ConnectionString);
         await using var database = await TestDatabase.CreateAsync(Token);
-        var settings = AppHost.ScaledOut(redis, database);
+        var settings = ScaleOutSettings.For(redis, database);
         settings["Outbox:PollInterval"] = "00:00:00.250";
         settings["Outbox:Grace"] = "00:00:01";
-        await using var host = await AppHost.StartAsync(settings, Token);
-        await using var client = await SseClient.ConnectAsync(host.BaseAddress, Token);
+        await using var host = await ServiceHost.StartAsync(settings, cancellationToken: Token);
+        await using var client = await EventSourceRecorder.ConnectAsync(host, Token);
 
         // A steady stream of orders, one after another, for the whole test.
         var accepted = new ConcurrentQueue<string>();
@@ -32,41 +33,37 @@ public sealed class RedisRestartTests
         Progress.Note($"{accepted.Count} orders accepted; shutting Redis down");
         await server.ShutdownAsync(Token);
 
-        await Eventually.UntilAsync(
+        await Eventually.HoldsAsync(
             async () => await HealthAsync(host) == HttpStatusCode.ServiceUnavailable,
-            Eventually.DefaultTimeout,
             "/healthz to report 503 while Redis is down",
-            Token);
+            cancellationToken: Token);
         Progress.Note("/healthz reports 503");
         var acceptedBeforeOutage = accepted.Count;
 
         // A browser that comes back during the outage: its streams end until Redis answers, and it keeps retrying.
         var returnedFrom = client.LastEventId!;
-        await using var returning = SseClient.Start(host.BaseAddress, returnedFrom);
-        var whileDown = await host.Orders.CreateAsync(Token, "While Redis is down");
+        await using var returning = EventSourceRecorder.Start(host, returnedFrom);
+        var whileDown = await host.Orders.CreateAsync("While Redis is down", cancellationToken: Token);
         Progress.Note("an order was accepted while Redis is down");
         accepted.Enqueue(whileDown.Id);
-        await Eventually.UntilAsync(
+        await Eventually.HoldsAsync(
             () => accepted.Count >= acceptedBeforeOutage + 2,
-            Eventually.DefaultTimeout,
             "the steady poster to get an order accepted while Redis is down",
-            Token);
+            cancellationToken: Token);
         server.IsRunning.ShouldBeFalse();
 
         Progress.Note($"{accepted.Count} orders accepted; starting Redis again");
         await server.StartAgainAsync(Token);
-        await Eventually.UntilAsync(
+        await Eventually.HoldsAsync(
             async () => await HealthAsync(host) == HttpStatusCode.OK,
-            Eventually.DefaultTimeout,
             "/healthz to report 200 once Redis is back",
-            Token);
+            cancellationToken: Token);
         var acceptedAfterRestart = accepted.Count;
         Progress.Note("/healthz reports 200");
-        await Eventually.UntilAsync(
+        await Eventually.HoldsAsync(
             () => accepted.Count >= acceptedAfterRestart + 5,
-            Eventually.DefaultTimeout,
             "more orders after the restart",
-            Token);
+            cancellationToken: Token);
 
         await stopPosting.CancelAsync();
         await posting;
@@ -96,14 +93,14 @@ public sealed class RedisRestartTests
     }
 
     private static async Task PostSteadilyAsync(
-        OrdersApi orders, ConcurrentQueue<string> accepted, ConcurrentQueue<string> refused, CancellationToken stop)
+        OrdersApiClient orders, ConcurrentQueue<string> accepted, ConcurrentQueue<string> refused, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 // Not cancelled midway: a request cut off after its commit would be an order nobody knows was accepted.
-                using var response = await orders.PostAsync(OrdersApi.NewOrder(), CancellationToken.None);
+                using var response = await orders.PostAsync(OrdersApiClient.NewOrder(), CancellationToken.None);
                 var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
                 if (response.StatusCode == HttpStatusCode.Created)
                 {
@@ -124,7 +121,7 @@ public sealed class RedisRestartTests
         }
     }
 
-    private static async Task<HttpStatusCode> HealthAsync(AppHost host)
+    private static async Task<HttpStatusCode> HealthAsync(ServiceHost host)
     {
         using var response = await host.Http.GetAsync(new Uri("/healthz", UriKind.Relative), Token);
         return response.StatusCode;

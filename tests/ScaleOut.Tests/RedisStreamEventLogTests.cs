@@ -1,6 +1,7 @@
 using CleanSse.Infrastructure.Realtime.EventLog;
 using CleanSse.Infrastructure.Realtime.Redis;
-using CleanSse.ScaleOut.Tests.Infrastructure;
+using CleanSse.ScaleOut.Tests.TestKit;
+using CleanSse.TestKit;
 
 namespace CleanSse.ScaleOut.Tests;
 
@@ -113,7 +114,7 @@ public sealed class RedisStreamEventLogTests
             Token);
 
         await appending;
-        await Eventually.UntilAsync(() => feed.Received.Count >= 20, Eventually.DefaultTimeout, "20 events on the feed", Token);
+        await Eventually.HoldsAsync(() => feed.Received.Count >= 20, "20 events on the feed", cancellationToken: Token);
         var received = feed.Received;
         received.Select(logged => logged.Id).ShouldBe(appended.Select(logged => logged.Id));
         received.Select(logged => logged.Type).ShouldBe(appended.Select(logged => logged.Type));
@@ -132,7 +133,7 @@ public sealed class RedisStreamEventLogTests
         var readerLog = new WarningCounter<RedisStreamEventLog>();
         var log = redis.CreateEventLog(connectionOptions: ",connectTimeout=300,asyncTimeout=300", logger: readerLog);
         await using var feed = FeedReader.Start(log);
-        await Eventually.UntilAsync(() => readerLog.Warnings >= 1, Eventually.DefaultTimeout, "the feed's first read to fail", Token);
+        await Eventually.HoldsAsync(() => readerLog.Warnings >= 1, "the feed's first read to fail", cancellationToken: Token);
 
         // Redis is back, and another instance appends (a stream of this process may have caught up just before).
         Progress.Note("the feed could not read the head; starting Redis again");
@@ -142,7 +143,7 @@ public sealed class RedisStreamEventLogTests
         var later = await writer.AppendAsync("new-order", "appended later", Token);
         Progress.Note("two events appended");
 
-        await Eventually.UntilAsync(() => feed.Received.Any(logged => logged.Id == later.Id), Eventually.DefaultTimeout, "the later event", Token);
+        await Eventually.HoldsAsync(() => feed.Received.Any(logged => logged.Id == later.Id), "the later event", cancellationToken: Token);
         feed.Received.Select(logged => logged.Id).ShouldBe(
             [appended.Id, later.Id],
             "the feed must not start after events that streams of this process may not have been given");

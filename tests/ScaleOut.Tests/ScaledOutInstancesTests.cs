@@ -1,4 +1,5 @@
-using CleanSse.ScaleOut.Tests.Infrastructure;
+using CleanSse.ScaleOut.Tests.TestKit;
+using CleanSse.TestKit;
 
 namespace CleanSse.ScaleOut.Tests;
 
@@ -12,13 +13,13 @@ public sealed class ScaledOutInstancesTests
     {
         await using var redis = await RedisTestKeys.CreateAsync();
         await using var database = await TestDatabase.CreateAsync(Token);
-        await using var a = await AppHost.StartAsync(AppHost.ScaledOut(redis, database), Token);
-        await using var b = await AppHost.StartAsync(AppHost.ScaledOut(redis, database), Token);
-        await using var onA = await SseClient.ConnectAsync(a.BaseAddress, Token);
-        await using var onB = await SseClient.ConnectAsync(b.BaseAddress, Token);
+        await using var a = await ServiceHost.StartAsync(ScaleOutSettings.For(redis, database), cancellationToken: Token);
+        await using var b = await ServiceHost.StartAsync(ScaleOutSettings.For(redis, database), cancellationToken: Token);
+        await using var onA = await EventSourceRecorder.ConnectAsync(a, Token);
+        await using var onB = await EventSourceRecorder.ConnectAsync(b, Token);
 
-        var postedToA = await a.Orders.CreateAsync(Token, "Ada");
-        var postedToB = await b.Orders.CreateAsync(Token, "Grace");
+        var postedToA = await a.Orders.CreateAsync("Ada", cancellationToken: Token);
+        var postedToB = await b.Orders.CreateAsync("Grace", cancellationToken: Token);
         await b.Orders.ChangeStatusAsync(postedToA.Id, "paid", Token);
 
         foreach (var client in new[] { onA, onB })
@@ -54,20 +55,20 @@ public sealed class ScaledOutInstancesTests
     {
         await using var redis = await RedisTestKeys.CreateAsync();
         await using var database = await TestDatabase.CreateAsync(Token);
-        await using var a = await AppHost.StartAsync(AppHost.ScaledOut(redis, database), Token);
-        await using var b = await AppHost.StartAsync(AppHost.ScaledOut(redis, database), Token);
+        await using var a = await ServiceHost.StartAsync(ScaleOutSettings.For(redis, database), cancellationToken: Token);
+        await using var b = await ServiceHost.StartAsync(ScaleOutSettings.For(redis, database), cancellationToken: Token);
 
         string lastSeenOnA;
-        await using (var onA = await SseClient.ConnectAsync(a.BaseAddress, Token))
+        await using (var onA = await EventSourceRecorder.ConnectAsync(a, Token))
         {
-            var seen = await a.Orders.CreateAsync(Token);
+            var seen = await a.Orders.CreateAsync(cancellationToken: Token);
             await onA.WaitForNewOrdersAsync([seen.Id], Token);
             lastSeenOnA = onA.LastEventId!;
         }
 
-        var missed = new[] { await a.Orders.CreateAsync(Token), await b.Orders.CreateAsync(Token) };
+        var missed = new[] { await a.Orders.CreateAsync(cancellationToken: Token), await b.Orders.CreateAsync(cancellationToken: Token) };
 
-        await using var onB = await SseClient.ConnectAsync(b.BaseAddress, Token, lastEventId: lastSeenOnA);
+        await using var onB = await EventSourceRecorder.ConnectAsync(b, Token, lastEventId: lastSeenOnA);
         await onB.WaitForNewOrdersAsync(missed.Select(order => order.Id), Token);
         onB.Resets.ShouldBeEmpty();
         onB.NewOrders.Select(received => received.OrderId).ShouldBe(missed.Select(order => order.Id));

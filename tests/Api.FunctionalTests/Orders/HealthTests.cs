@@ -1,5 +1,5 @@
 using System.Net;
-using CleanSse.Api.FunctionalTests.Support;
+using CleanSse.TestKit;
 using Microsoft.Data.Sqlite;
 
 namespace CleanSse.Api.FunctionalTests.Orders;
@@ -10,7 +10,7 @@ public sealed class HealthTests
     [Fact]
     public async Task Healthz_answers_503_once_the_database_is_gone()
     {
-        await using var host = ServiceHost.Start();
+        await using var host = await ServiceHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         using var client = host.CreateClient();
         using (var healthy = await client.GetAsync("/healthz", TestContext.Current.CancellationToken))
         {

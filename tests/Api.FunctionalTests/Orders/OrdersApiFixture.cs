@@ -1,5 +1,5 @@
-using CleanSse.Api.FunctionalTests.Support;
+using CleanSse.TestKit;
 
 namespace CleanSse.Api.FunctionalTests.Orders;
 
-public sealed class OrdersApiFixture : HostFixture;
+public sealed class OrdersApiFixture : ServiceHostFixture;

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using CleanSse.Api.FunctionalTests.Support;
+using CleanSse.TestKit;
 
 namespace CleanSse.Api.FunctionalTests.Orders;
 
@@ -14,6 +14,8 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     private const int MaxBodyBytes = 64 * 1024;
 
     private readonly HttpClient _client = fixture.Host.CreateClient();
+
+    private OrdersApiClient OrdersApi => new(_client);
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -76,7 +78,7 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     public async Task Post_creates_the_order_and_answers_201_with_it_and_its_location()
     {
         var before = DateTime.UtcNow;
-        using var response = await _client.PostAsJsonAsync(OrdersClient.OrdersPath, OrdersClient.ValidOrder("Grace Hopper", "ring twice"), Cancellation);
+        using var response = await _client.PostAsJsonAsync(OrdersApiClient.OrdersPath, OrdersApiClient.NewOrder("Grace Hopper", "ring twice"), Cancellation);
         var after = DateTime.UtcNow;
 
         var json = await response.Content.ReadAsStringAsync(Cancellation);
@@ -106,14 +108,14 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
         location.ToString().ShouldEndWith($"/api/orders/{id}");
         using var fetched = await _client.GetAsync(location, Cancellation);
         fetched.StatusCode.ShouldBe(HttpStatusCode.OK);
-        OrdersClient.SameJson(json, await fetched.Content.ReadAsStringAsync(Cancellation)).ShouldBeTrue();
+        OrdersApiClient.SameJson(json, await fetched.Content.ReadAsStringAsync(Cancellation)).ShouldBeTrue();
     }
 
     [Fact]
     public async Task Post_rounds_the_total_to_cents()
     {
         var body = """{"customer":"Ada","items":[{"sku":"A","quantity":3,"unitPrice":0.335},{"sku":"B","quantity":1,"unitPrice":0.0001}]}""";
-        using var response = await _client.PostAsync(OrdersClient.OrdersPath, OrdersClient.Json(body), Cancellation);
+        using var response = await _client.PostAsync(OrdersApiClient.OrdersPath, OrdersApiClient.Json(body), Cancellation);
 
         var json = await response.Content.ReadAsStringAsync(Cancellation);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, json);
@@ -130,7 +132,7 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
             .ToArray();
         var body = new { customer = new string('c', 100), items, note = new string('n', 500) };
 
-        using var response = await _client.PostAsJsonAsync(OrdersClient.OrdersPath, body, Cancellation);
+        using var response = await _client.PostAsJsonAsync(OrdersApiClient.OrdersPath, body, Cancellation);
 
         var json = await response.Content.ReadAsStringAsync(Cancellation);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, json);
@@ -143,7 +145,7 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     public async Task Post_accepts_a_single_character_customer_and_sku()
     {
         using var response = await _client.PostAsync(
-            OrdersClient.OrdersPath, OrdersClient.Json("""{"customer":"A","items":[{"sku":"B","quantity":1,"unitPrice":0.01}]}"""), Cancellation);
+            OrdersApiClient.OrdersPath, OrdersApiClient.Json("""{"customer":"A","items":[{"sku":"B","quantity":1,"unitPrice":0.01}]}"""), Cancellation);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Cancellation));
     }
@@ -152,7 +154,7 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [MemberData(nameof(InvalidOrders))]
     public async Task Post_refuses_invalid_input_with_errors_keyed_by_field(string body, string field)
     {
-        using var response = await _client.PostAsync(OrdersClient.OrdersPath, OrdersClient.Json(body), Cancellation);
+        using var response = await _client.PostAsync(OrdersApiClient.OrdersPath, OrdersApiClient.Json(body), Cancellation);
 
         await response.ShouldBeValidationProblemAsync(field);
     }
@@ -161,7 +163,7 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [MemberData(nameof(MalformedBodies))]
     public async Task Post_refuses_malformed_json_with_400(string body)
     {
-        using var response = await _client.PostAsync(OrdersClient.OrdersPath, OrdersClient.Json(body), Cancellation);
+        using var response = await _client.PostAsync(OrdersApiClient.OrdersPath, OrdersApiClient.Json(body), Cancellation);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
@@ -169,7 +171,7 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [Fact]
     public async Task Post_refuses_an_empty_body_with_400()
     {
-        using var response = await _client.PostAsync(OrdersClient.OrdersPath, OrdersClient.Json(string.Empty), Cancellation);
+        using var response = await _client.PostAsync(OrdersApiClient.OrdersPath, OrdersApiClient.Json(string.Empty), Cancellation);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
@@ -191,12 +193,12 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [InlineData(false, 4 * MaxBodyBytes)]
     public async Task Post_refuses_a_body_over_64_KiB_with_413(bool chunked, int size)
     {
-        var before = await OrdersClient.ListIdsAsync(_client);
+        var before = await OrdersApi.ListIdsAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         using var response = await _client.SendAsync(PostOfSize(size, chunked), Cancellation);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        (await OrdersClient.ListIdsAsync(_client)).ShouldBe(before);
+        (await OrdersApi.ListIdsAsync(cancellationToken: TestContext.Current.CancellationToken)).ShouldBe(before);
     }
 
     [Theory]
@@ -206,14 +208,14 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [InlineData(null)]
     public async Task Post_refuses_a_body_that_is_not_json_with_415(string? mediaType)
     {
-        var body = JsonSerializer.Serialize(OrdersClient.ValidOrder(), JsonSerializerOptions.Web);
+        var body = JsonSerializer.Serialize(OrdersApiClient.NewOrder(), JsonSerializerOptions.Web);
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
         if (mediaType is not null)
         {
             content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         }
 
-        using var response = await _client.PostAsync(OrdersClient.OrdersPath, content, Cancellation);
+        using var response = await _client.PostAsync(OrdersApiClient.OrdersPath, content, Cancellation);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
     }
@@ -221,31 +223,31 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [Fact]
     public async Task List_answers_every_order_newest_first()
     {
-        var first = await OrdersClient.CreateAsync(_client, "first");
-        var second = await OrdersClient.CreateAsync(_client, "second");
-        var third = await OrdersClient.CreateAsync(_client, "third");
+        var first = await OrdersApi.CreateAsync("first", cancellationToken: TestContext.Current.CancellationToken);
+        var second = await OrdersApi.CreateAsync("second", cancellationToken: TestContext.Current.CancellationToken);
+        var third = await OrdersApi.CreateAsync("third", cancellationToken: TestContext.Current.CancellationToken);
 
-        using var response = await _client.GetAsync(OrdersClient.OrdersPath, Cancellation);
+        using var response = await _client.GetAsync(OrdersApiClient.OrdersPath, Cancellation);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json");
-        var ids = await OrdersClient.ListIdsAsync(_client);
+        var ids = await OrdersApi.ListIdsAsync(cancellationToken: TestContext.Current.CancellationToken);
         ids.Take(3).ShouldBe([third.Id, second.Id, first.Id]);
         ids.Distinct(StringComparer.Ordinal).Count().ShouldBe(ids.Count);
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancellation));
         var listed = document.RootElement.GetProperty("orders").EnumerateArray().First(order => order.GetProperty("id").GetString() == second.Id);
-        OrdersClient.SameJson(second.Json, listed.GetRawText()).ShouldBeTrue();
+        OrdersApiClient.SameJson(second.Json, listed.GetRawText()).ShouldBeTrue();
     }
 
     [Fact]
     public async Task Get_by_id_answers_the_order()
     {
-        var created = await OrdersClient.CreateAsync(_client, "Edsger");
+        var created = await OrdersApi.CreateAsync("Edsger", cancellationToken: TestContext.Current.CancellationToken);
 
-        using var response = await _client.GetAsync($"{OrdersClient.OrdersPath}/{created.Id}", Cancellation);
+        using var response = await _client.GetAsync($"{OrdersApiClient.OrdersPath}/{created.Id}", Cancellation);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        OrdersClient.SameJson(created.Json, await response.Content.ReadAsStringAsync(Cancellation)).ShouldBeTrue();
+        OrdersApiClient.SameJson(created.Json, await response.Content.ReadAsStringAsync(Cancellation)).ShouldBeTrue();
     }
 
     [Theory]
@@ -253,7 +255,7 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [InlineData("no-such-order")]
     public async Task Get_by_unknown_id_answers_404(string id)
     {
-        using var response = await _client.GetAsync($"{OrdersClient.OrdersPath}/{id}", Cancellation);
+        using var response = await _client.GetAsync($"{OrdersApiClient.OrdersPath}/{id}", Cancellation);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
@@ -263,16 +265,16 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     public async Task Patch_makes_each_allowed_change_and_answers_the_order(string[] path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var created = await OrdersClient.CreateAsync(_client);
+        var created = await OrdersApi.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         foreach (var status in path)
         {
-            var changed = await OrdersClient.ChangeStatusAsync(_client, created.Id, status);
+            var changed = await OrdersApi.ChangeStatusAsync(created.Id, status, cancellationToken: TestContext.Current.CancellationToken);
             changed.Id.ShouldBe(created.Id);
             changed.Status.ShouldBe(status);
         }
 
-        var stored = await _client.GetFromJsonAsync<JsonElement>($"{OrdersClient.OrdersPath}/{created.Id}", Cancellation);
+        var stored = await _client.GetFromJsonAsync<JsonElement>($"{OrdersApiClient.OrdersPath}/{created.Id}", Cancellation);
         stored.GetProperty("status").GetString().ShouldBe(path[^1]);
     }
 
@@ -281,16 +283,16 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     public async Task Patch_refuses_a_change_the_order_does_not_allow_with_409(string[] path, string next)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var created = await OrdersClient.CreateAsync(_client);
+        var created = await OrdersApi.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
         foreach (var status in path)
         {
-            await OrdersClient.ChangeStatusAsync(_client, created.Id, status);
+            await OrdersApi.ChangeStatusAsync(created.Id, status, cancellationToken: TestContext.Current.CancellationToken);
         }
 
-        using var response = await OrdersClient.PatchAsync(_client, created.Id, $$"""{"status":"{{next}}"}""");
+        using var response = await OrdersApi.PatchAsync(created.Id, $$"""{"status":"{{next}}"}""", cancellationToken: TestContext.Current.CancellationToken);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        var stored = await _client.GetFromJsonAsync<JsonElement>($"{OrdersClient.OrdersPath}/{created.Id}", Cancellation);
+        var stored = await _client.GetFromJsonAsync<JsonElement>($"{OrdersApiClient.OrdersPath}/{created.Id}", Cancellation);
         stored.GetProperty("status").GetString().ShouldBe(path.Length == 0 ? "new" : path[^1]);
     }
 
@@ -302,9 +304,9 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [InlineData("{}")]
     public async Task Patch_refuses_an_unknown_status_with_400(string body)
     {
-        var created = await OrdersClient.CreateAsync(_client);
+        var created = await OrdersApi.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
 
-        using var response = await OrdersClient.PatchAsync(_client, created.Id, body);
+        using var response = await OrdersApi.PatchAsync(created.Id, body, cancellationToken: TestContext.Current.CancellationToken);
 
         await response.ShouldBeValidationProblemAsync("status");
     }
@@ -314,9 +316,9 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [InlineData("""{"status":7}""")]
     public async Task Patch_refuses_malformed_json_with_400(string body)
     {
-        var created = await OrdersClient.CreateAsync(_client);
+        var created = await OrdersApi.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
 
-        using var response = await OrdersClient.PatchAsync(_client, created.Id, body);
+        using var response = await OrdersApi.PatchAsync(created.Id, body, cancellationToken: TestContext.Current.CancellationToken);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
@@ -324,17 +326,17 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [Fact]
     public async Task Concurrent_changes_of_one_order_let_exactly_one_win()
     {
-        await using var stream = await SseReader.ConnectAsync(fixture.Host.BaseAddress);
+        await using var stream = await SseReader.ConnectAsync(fixture.Host);
         for (var round = 0; round < 20; round++)
         {
             // From paid, shipped and cancelled exclude each other in either order.
-            var created = await OrdersClient.CreateAsync(_client, $"contested {round}");
-            await OrdersClient.ChangeStatusAsync(_client, created.Id, "paid");
+            var created = await OrdersApi.CreateAsync($"contested {round}", cancellationToken: TestContext.Current.CancellationToken);
+            await OrdersApi.ChangeStatusAsync(created.Id, "paid", cancellationToken: TestContext.Current.CancellationToken);
             (await stream.ReadEventsAsync(2)).Select(e => e.EventType).ShouldBe(["new-order", "order-updated"]);
 
             using var other = fixture.Host.CreateClient();
-            var shipping = OrdersClient.PatchAsync(_client, created.Id, """{"status":"shipped"}""");
-            var cancelling = OrdersClient.PatchAsync(other, created.Id, """{"status":"cancelled"}""");
+            var shipping = OrdersApi.PatchAsync(created.Id, """{"status":"shipped"}""", cancellationToken: TestContext.Current.CancellationToken);
+            var cancelling = new OrdersApiClient(other).PatchAsync(created.Id, """{"status":"cancelled"}""", cancellationToken: TestContext.Current.CancellationToken);
             using var shipped = await shipping;
             using var cancelled = await cancelling;
 
@@ -345,8 +347,8 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
             var winner = shipped.StatusCode == HttpStatusCode.OK ? shipped : cancelled;
             var winnerJson = await winner.Content.ReadAsStringAsync(Cancellation);
 
-            var stored = await _client.GetStringAsync($"{OrdersClient.OrdersPath}/{created.Id}", Cancellation);
-            OrdersClient.SameJson(winnerJson, stored).ShouldBeTrue();
+            var stored = await _client.GetStringAsync($"{OrdersApiClient.OrdersPath}/{created.Id}", Cancellation);
+            OrdersApiClient.SameJson(winnerJson, stored).ShouldBeTrue();
 
             // One change, one event: the next event is the winner's, then the next round's order.
             var updated = await stream.ReadEventAsync();
@@ -358,7 +360,7 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [Fact]
     public async Task Patch_of_an_unknown_order_answers_404()
     {
-        using var response = await OrdersClient.PatchAsync(_client, "0123456789abcdef0123456789abcdef", """{"status":"paid"}""");
+        using var response = await OrdersApi.PatchAsync("0123456789abcdef0123456789abcdef", """{"status":"paid"}""", cancellationToken: TestContext.Current.CancellationToken);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
@@ -373,7 +375,7 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method == "POST")
         {
-            request.Content = OrdersClient.Json("{}");
+            request.Content = OrdersApiClient.Json("{}");
         }
 
         using var response = await _client.SendAsync(request, Cancellation);
@@ -397,22 +399,22 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [Fact]
     public async Task Bad_requests_change_nothing_and_publish_nothing()
     {
-        var existing = await OrdersClient.CreateAsync(_client, "kept as it is");
-        var listBefore = await OrdersClient.ListIdsAsync(_client);
-        await using var stream = await SseReader.ConnectAsync(fixture.Host.BaseAddress);
+        var existing = await OrdersApi.CreateAsync("kept as it is", cancellationToken: TestContext.Current.CancellationToken);
+        var listBefore = await OrdersApi.ListIdsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await using var stream = await SseReader.ConnectAsync(fixture.Host);
 
         HttpContent[] refusedBodies =
         [
-            OrdersClient.Json("""{"customer":"","items":[]}"""),
-            OrdersClient.Json("""{"customer":"Ada","items":[{"sku":"A","quantity":0,"unitPrice":1}]}"""),
-            OrdersClient.Json("""{"customer":"Ada","""),
-            OrdersClient.Json(JsonSerializer.Serialize(OrdersClient.ValidOrder(), JsonSerializerOptions.Web), "text/plain"),
-            OrdersClient.Json($$"""{"customer":"Ada","items":[{"sku":"A","quantity":1,"unitPrice":1}],"pad":"{{new string('x', MaxBodyBytes)}}"}"""),
+            OrdersApiClient.Json("""{"customer":"","items":[]}"""),
+            OrdersApiClient.Json("""{"customer":"Ada","items":[{"sku":"A","quantity":0,"unitPrice":1}]}"""),
+            OrdersApiClient.Json("""{"customer":"Ada","""),
+            OrdersApiClient.Json(JsonSerializer.Serialize(OrdersApiClient.NewOrder(), JsonSerializerOptions.Web), "text/plain"),
+            OrdersApiClient.Json($$"""{"customer":"Ada","items":[{"sku":"A","quantity":1,"unitPrice":1}],"pad":"{{new string('x', MaxBodyBytes)}}"}"""),
         ];
         foreach (var body in refusedBodies)
         {
             using (body)
-            using (var response = await _client.PostAsync(OrdersClient.OrdersPath, body, Cancellation))
+            using (var response = await _client.PostAsync(OrdersApiClient.OrdersPath, body, Cancellation))
             {
                 ((int)response.StatusCode).ShouldBeInRange(400, 499);
             }
@@ -420,19 +422,19 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
 
         foreach (var body in new[] { """{"status":"shipped"}""", """{"status":"gone"}""", """{"status":""" })
         {
-            using var response = await OrdersClient.PatchAsync(_client, existing.Id, body);
+            using var response = await OrdersApi.PatchAsync(existing.Id, body, cancellationToken: TestContext.Current.CancellationToken);
             ((int)response.StatusCode).ShouldBeInRange(400, 499);
         }
 
-        (await OrdersClient.ListIdsAsync(_client)).ShouldBe(listBefore);
-        var stored = await _client.GetFromJsonAsync<JsonElement>($"{OrdersClient.OrdersPath}/{existing.Id}", Cancellation);
-        OrdersClient.SameJson(existing.Json, stored.GetRawText()).ShouldBeTrue();
+        (await OrdersApi.ListIdsAsync(cancellationToken: TestContext.Current.CancellationToken)).ShouldBe(listBefore);
+        var stored = await _client.GetFromJsonAsync<JsonElement>($"{OrdersApiClient.OrdersPath}/{existing.Id}", Cancellation);
+        OrdersApiClient.SameJson(existing.Json, stored.GetRawText()).ShouldBeTrue();
 
         // Nothing was broadcast: the first event the stream sees is the one published after the refused requests.
-        var sentinel = await OrdersClient.CreateAsync(_client, "sentinel");
+        var sentinel = await OrdersApi.CreateAsync("sentinel", cancellationToken: TestContext.Current.CancellationToken);
         var first = await stream.ReadEventAsync();
         first.EventType.ShouldBe("new-order");
-        OrdersClient.SameJson(sentinel.Json, first.Data).ShouldBeTrue(stream.Transcript);
+        OrdersApiClient.SameJson(sentinel.Json, first.Data).ShouldBeTrue(stream.Transcript);
     }
 
     [Fact]
@@ -462,13 +464,13 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     /// <summary>A valid order whose JSON is padded with whitespace to exactly <paramref name="size"/> bytes.</summary>
     private static HttpRequestMessage PostOfSize(int size, bool chunked)
     {
-        var json = JsonSerializer.Serialize(OrdersClient.ValidOrder("sized"), JsonSerializerOptions.Web);
+        var json = JsonSerializer.Serialize(OrdersApiClient.NewOrder("sized"), JsonSerializerOptions.Web);
         var bytes = Encoding.UTF8.GetBytes(json[..^1] + new string(' ', size - Encoding.UTF8.GetByteCount(json)) + "}");
         bytes.Length.ShouldBe(size);
 
         HttpContent content = chunked ? new StreamContent(new UnseekableStream(bytes)) : new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var request = new HttpRequestMessage(HttpMethod.Post, OrdersClient.OrdersPath) { Content = content };
+        var request = new HttpRequestMessage(HttpMethod.Post, OrdersApiClient.OrdersPath) { Content = content };
         request.Headers.TransferEncodingChunked = chunked;
         return request;
     }

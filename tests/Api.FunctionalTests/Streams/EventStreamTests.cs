@@ -4,9 +4,9 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using CleanSse.Api.FunctionalTests.Support;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
+using CleanSse.TestKit;
 
 namespace CleanSse.Api.FunctionalTests.Streams;
 
@@ -14,6 +14,8 @@ namespace CleanSse.Api.FunctionalTests.Streams;
 public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClassFixture<EventStreamFixture>, IDisposable
 {
     private readonly HttpClient _client = fixture.Host.CreateClient();
+
+    private OrdersApiClient OrdersApi => new(_client);
 
     private Uri BaseAddress => fixture.Host.BaseAddress;
 
@@ -26,7 +28,7 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
     [Fact]
     public async Task A_stream_answers_event_stream_headers_and_the_connected_message_at_once()
     {
-        await using var stream = await SseReader.OpenAsync(BaseAddress);
+        await using var stream = await SseReader.OpenAsync(fixture.Host);
 
         stream.Response.StatusCode.ShouldBe(HttpStatusCode.OK);
         stream.Response.Content.Headers.ContentType?.MediaType.ShouldBe("text/event-stream");
@@ -44,7 +46,7 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
     [Fact]
     public async Task The_standard_parser_reads_the_stream_as_the_contract_describes()
     {
-        await using var stream = await SseReader.OpenAsync(BaseAddress);
+        await using var stream = await SseReader.OpenAsync(fixture.Host);
         var body = await stream.Response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
         var parser = SseParser.Create(body);
         await using var items = parser.EnumerateAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
@@ -54,7 +56,7 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
         items.Current.Data.ShouldBe("""{"type":"connected"}""");
         items.Current.EventId.ShouldBeNullOrEmpty();
 
-        var created = await OrdersClient.CreateAsync(_client, "parsed by the standard parser");
+        var created = await OrdersApi.CreateAsync("parsed by the standard parser", cancellationToken: TestContext.Current.CancellationToken);
         (await items.MoveNextAsync()).ShouldBeTrue();
         items.Current.EventType.ShouldBe("new-order");
         items.Current.Data.ShouldBe(created.Json);
@@ -65,11 +67,11 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
     [Fact]
     public async Task Every_open_stream_receives_new_order_and_order_updated_with_the_api_json()
     {
-        await using var first = await SseReader.ConnectAsync(BaseAddress);
-        await using var second = await SseReader.ConnectAsync(BaseAddress);
+        await using var first = await SseReader.ConnectAsync(fixture.Host);
+        await using var second = await SseReader.ConnectAsync(fixture.Host);
 
-        var created = await OrdersClient.CreateAsync(_client, "seen by both");
-        var paid = await OrdersClient.ChangeStatusAsync(_client, created.Id, "paid");
+        var created = await OrdersApi.CreateAsync("seen by both", cancellationToken: TestContext.Current.CancellationToken);
+        var paid = await OrdersApi.ChangeStatusAsync(created.Id, "paid", cancellationToken: TestContext.Current.CancellationToken);
 
         var ids = new List<string>();
         foreach (var stream in new[] { first, second })
@@ -97,7 +99,7 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
         // A client loads the orders when 'connected' arrives, so whatever is published after it must reach the stream.
         for (var round = 0; round < 500; round++)
         {
-            await using var stream = await SseReader.ConnectAsync(BaseAddress);
+            await using var stream = await SseReader.ConnectAsync(fixture.Host);
             var published = await Log.AppendAsync("probe", $$"""{"round":{{round}}}""", TestContext.Current.CancellationToken);
 
             var received = await stream.ReadEventAsync();
@@ -109,19 +111,19 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
     [Fact]
     public async Task A_client_that_disconnects_leaves_the_hub()
     {
-        await Eventually.HoldsAsync(() => Hub.Count == 0, "no stream is open before the test");
-        var stream = await SseReader.ConnectAsync(BaseAddress);
+        await Eventually.HoldsAsync(() => Hub.Count == 0, "no stream is open before the test", cancellationToken: TestContext.Current.CancellationToken);
+        var stream = await SseReader.ConnectAsync(fixture.Host);
         Hub.Count.ShouldBe(1);
 
         await stream.DisposeAsync();
 
-        await Eventually.HoldsAsync(() => Hub.Count == 0, "the closed stream is removed from the hub");
+        await Eventually.HoldsAsync(() => Hub.Count == 0, "the closed stream is removed from the hub", cancellationToken: TestContext.Current.CancellationToken);
     }
 
     [Fact]
     public async Task Clients_that_reset_the_connection_right_after_asking_leave_no_stream_behind()
     {
-        await Eventually.HoldsAsync(() => Hub.Count == 0, "no stream is open before the test");
+        await Eventually.HoldsAsync(() => Hub.Count == 0, "no stream is open before the test", cancellationToken: TestContext.Current.CancellationToken);
         var request = Encoding.ASCII.GetBytes($"GET {SseReader.EventsPath} HTTP/1.1\r\nHost: {BaseAddress.Authority}\r\n\r\n");
 
         await Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken }, async (_, cancellationToken) =>
@@ -135,17 +137,17 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
             socket.Close();
         });
 
-        await Eventually.HoldsAsync(() => Hub.Count == 0, "every abandoned stream left the hub");
+        await Eventually.HoldsAsync(() => Hub.Count == 0, "every abandoned stream left the hub", cancellationToken: TestContext.Current.CancellationToken);
     }
 
     [Fact]
     public async Task Event_ids_follow_publish_order()
     {
-        await using var stream = await SseReader.ConnectAsync(BaseAddress);
-        var created = new List<CreatedOrder>();
+        await using var stream = await SseReader.ConnectAsync(fixture.Host);
+        var created = new List<ApiOrder>();
         for (var i = 0; i < 12; i++)
         {
-            created.Add(await OrdersClient.CreateAsync(_client, $"ordered {i}"));
+            created.Add(await OrdersApi.CreateAsync($"ordered {i}", cancellationToken: TestContext.Current.CancellationToken));
         }
 
         var events = await stream.ReadEventsAsync(created.Count);
@@ -167,26 +169,26 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
     public async Task A_client_that_resumes_receives_exactly_the_events_it_missed(bool byHeader)
     {
         string lastSeen;
-        await using (var before = await SseReader.ConnectAsync(BaseAddress))
+        await using (var before = await SseReader.ConnectAsync(fixture.Host))
         {
-            var seen = await OrdersClient.CreateAsync(_client, "seen before the drop");
+            var seen = await OrdersApi.CreateAsync("seen before the drop", cancellationToken: TestContext.Current.CancellationToken);
             var seenEvent = await before.ReadEventAsync();
             seenEvent.Data.ShouldBe(seen.Json);
             lastSeen = seenEvent.Id!;
         }
 
-        await Eventually.HoldsAsync(() => Hub.Count == 0, "the dropped stream has left");
+        await Eventually.HoldsAsync(() => Hub.Count == 0, "the dropped stream has left", cancellationToken: TestContext.Current.CancellationToken);
         var missed = new List<(string Type, string Json)>();
-        var a = await OrdersClient.CreateAsync(_client, "missed 1");
+        var a = await OrdersApi.CreateAsync("missed 1", cancellationToken: TestContext.Current.CancellationToken);
         missed.Add(("new-order", a.Json));
-        var b = await OrdersClient.CreateAsync(_client, "missed 2");
+        var b = await OrdersApi.CreateAsync("missed 2", cancellationToken: TestContext.Current.CancellationToken);
         missed.Add(("new-order", b.Json));
-        missed.Add(("order-updated", (await OrdersClient.ChangeStatusAsync(_client, a.Id, "paid")).Json));
-        missed.Add(("order-updated", (await OrdersClient.ChangeStatusAsync(_client, b.Id, "cancelled")).Json));
+        missed.Add(("order-updated", (await OrdersApi.ChangeStatusAsync(a.Id, "paid", cancellationToken: TestContext.Current.CancellationToken)).Json));
+        missed.Add(("order-updated", (await OrdersApi.ChangeStatusAsync(b.Id, "cancelled", cancellationToken: TestContext.Current.CancellationToken)).Json));
 
         await using var resumed = byHeader
-            ? await SseReader.ConnectAsync(BaseAddress, lastEventIdHeader: lastSeen)
-            : await SseReader.ConnectAsync(BaseAddress, lastEventIdQuery: lastSeen);
+            ? await SseReader.ConnectAsync(fixture.Host, lastEventIdHeader: lastSeen)
+            : await SseReader.ConnectAsync(fixture.Host, lastEventIdQuery: lastSeen);
         var replayed = await resumed.ReadEventsAsync(missed.Count);
 
         replayed.Select(e => (e.EventType!, e.Data!)).ShouldBe(missed, resumed.Transcript);
@@ -194,7 +196,7 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
         replayed.Select(e => e.Id).ShouldBe(expectedIds);
 
         // Then live, with nothing repeated: the next event is the one published now.
-        var live = await OrdersClient.CreateAsync(_client, "live after the replay");
+        var live = await OrdersApi.CreateAsync("live after the replay", cancellationToken: TestContext.Current.CancellationToken);
         var next = await resumed.ReadEventAsync();
         next.Data.ShouldBe(live.Json, resumed.Transcript);
     }
@@ -202,11 +204,11 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
     [Fact]
     public async Task A_client_that_missed_nothing_resumes_straight_into_live_events()
     {
-        await OrdersClient.CreateAsync(_client, "already seen");
+        await OrdersApi.CreateAsync("already seen", cancellationToken: TestContext.Current.CancellationToken);
         var head = await Log.HeadIdAsync();
 
-        await using var resumed = await SseReader.ConnectAsync(BaseAddress, lastEventIdHeader: head);
-        var live = await OrdersClient.CreateAsync(_client, "the only one to arrive");
+        await using var resumed = await SseReader.ConnectAsync(fixture.Host, lastEventIdHeader: head);
+        var live = await OrdersApi.CreateAsync("the only one to arrive", cancellationToken: TestContext.Current.CancellationToken);
 
         var next = await resumed.ReadEventAsync();
         next.Data.ShouldBe(live.Json, resumed.Transcript);
@@ -220,8 +222,8 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
     public async Task An_unknown_id_starts_the_stream_with_a_reset(string lastEventId, bool byHeader)
     {
         await using var stream = byHeader
-            ? await SseReader.ConnectAsync(BaseAddress, lastEventIdHeader: lastEventId)
-            : await SseReader.ConnectAsync(BaseAddress, lastEventIdQuery: lastEventId);
+            ? await SseReader.ConnectAsync(fixture.Host, lastEventIdHeader: lastEventId)
+            : await SseReader.ConnectAsync(fixture.Host, lastEventIdQuery: lastEventId);
 
         var reset = await stream.ReadEventAsync();
 
@@ -235,7 +237,7 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
         var head = await Log.HeadIdAsync();
         var ahead = AheadOf(head);
 
-        await using var stream = await SseReader.ConnectAsync(BaseAddress, lastEventIdHeader: ahead);
+        await using var stream = await SseReader.ConnectAsync(fixture.Host, lastEventIdHeader: ahead);
         var reset = await stream.ReadEventAsync();
 
         reset.EventType.ShouldBe("reset", stream.Transcript);
@@ -246,7 +248,7 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
     public async Task After_a_reset_the_reset_id_resumes_without_another_reset()
     {
         string resetId;
-        await using (var stream = await SseReader.ConnectAsync(BaseAddress, lastEventIdHeader: "unknown"))
+        await using (var stream = await SseReader.ConnectAsync(fixture.Host, lastEventIdHeader: "unknown"))
         {
             var reset = await stream.ReadEventAsync();
             reset.EventType.ShouldBe("reset");
@@ -254,8 +256,8 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
             resetId = reset.Id!;
         }
 
-        var missed = await OrdersClient.CreateAsync(_client, "after the reset");
-        await using var resumed = await SseReader.ConnectAsync(BaseAddress, lastEventIdHeader: resetId);
+        var missed = await OrdersApi.CreateAsync("after the reset", cancellationToken: TestContext.Current.CancellationToken);
+        await using var resumed = await SseReader.ConnectAsync(fixture.Host, lastEventIdHeader: resetId);
 
         var next = await resumed.ReadEventAsync();
         next.EventType.ShouldBe("new-order", resumed.Transcript);
@@ -265,7 +267,7 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
     [Fact]
     public async Task An_idle_stream_receives_a_heartbeat_comment()
     {
-        await using var stream = await SseReader.ConnectAsync(BaseAddress);
+        await using var stream = await SseReader.ConnectAsync(fixture.Host);
 
         var block = await stream.ReadBlockAsync(TimeSpan.FromSeconds(10));
 
@@ -277,15 +279,15 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
     [Fact]
     public async Task Metrics_expose_the_realtime_instruments()
     {
-        await using (var live = await SseReader.ConnectAsync(BaseAddress))
+        await using (var live = await SseReader.ConnectAsync(fixture.Host))
         {
-            await OrdersClient.CreateAsync(_client, "measured 1");
+            await OrdersApi.CreateAsync("measured 1", cancellationToken: TestContext.Current.CancellationToken);
             var firstId = (await live.ReadEventAsync()).Id!;
-            await OrdersClient.CreateAsync(_client, "measured 2");
+            await OrdersApi.CreateAsync("measured 2", cancellationToken: TestContext.Current.CancellationToken);
             await live.ReadEventAsync();
-            await using var replaying = await SseReader.ConnectAsync(BaseAddress, lastEventIdHeader: firstId);
+            await using var replaying = await SseReader.ConnectAsync(fixture.Host, lastEventIdHeader: firstId);
             (await replaying.ReadEventAsync()).EventType.ShouldBe("new-order");
-            await using var reset = await SseReader.ConnectAsync(BaseAddress, lastEventIdHeader: "unknown");
+            await using var reset = await SseReader.ConnectAsync(fixture.Host, lastEventIdHeader: "unknown");
             (await reset.ReadEventAsync()).EventType.ShouldBe("reset");
         }
 
@@ -304,16 +306,16 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
                 names = [.. MetricName().Matches(text).Select(match => match.Groups["name"].Value)];
                 return expected.All(name => names.Any(found => found.StartsWith(name, StringComparison.Ordinal)));
             },
-            "/metrics lists every realtime instrument used so far");
+            "/metrics lists every realtime instrument used so far", cancellationToken: TestContext.Current.CancellationToken);
     }
 
     [Fact]
     public async Task The_open_streams_gauge_follows_the_streams_that_open_and_close()
     {
-        await Eventually.HoldsAsync(() => Hub.Count == 0, "no stream is open before the test");
-        var first = await SseReader.ConnectAsync(BaseAddress);
-        await using var second = await SseReader.ConnectAsync(BaseAddress);
-        await using (var third = await SseReader.ConnectAsync(BaseAddress, lastEventIdHeader: "unknown"))
+        await Eventually.HoldsAsync(() => Hub.Count == 0, "no stream is open before the test", cancellationToken: TestContext.Current.CancellationToken);
+        var first = await SseReader.ConnectAsync(fixture.Host);
+        await using var second = await SseReader.ConnectAsync(fixture.Host);
+        await using (var third = await SseReader.ConnectAsync(fixture.Host, lastEventIdHeader: "unknown"))
         {
             await OpenStreamsShouldBecomeAsync(3);
         }

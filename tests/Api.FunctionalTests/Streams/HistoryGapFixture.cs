@@ -1,9 +1,9 @@
-using CleanSse.Api.FunctionalTests.Support;
+using CleanSse.TestKit;
 
 namespace CleanSse.Api.FunctionalTests.Streams;
 
 /// <summary>A service that keeps only the five newest events for replay.</summary>
-public sealed class HistoryGapFixture : HostFixture
+public sealed class HistoryGapFixture : ServiceHostFixture
 {
     public const int RetainedEvents = 5;
 

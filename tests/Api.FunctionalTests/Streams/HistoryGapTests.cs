@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using CleanSse.Api.FunctionalTests.Support;
 using CleanSse.Infrastructure.Realtime.Connections;
+using CleanSse.TestKit;
 
 namespace CleanSse.Api.FunctionalTests.Streams;
 
@@ -8,6 +8,8 @@ namespace CleanSse.Api.FunctionalTests.Streams;
 public sealed class HistoryGapTests(HistoryGapFixture fixture) : IClassFixture<HistoryGapFixture>, IDisposable
 {
     private readonly HttpClient _client = fixture.Host.CreateClient();
+
+    private OrdersApiClient OrdersApi => new(_client);
 
     public void Dispose() => _client.Dispose();
 
@@ -20,8 +22,8 @@ public sealed class HistoryGapTests(HistoryGapFixture fixture) : IClassFixture<H
         var expired = ids[1];
 
         await using var stream = byHeader
-            ? await SseReader.ConnectAsync(fixture.Host.BaseAddress, lastEventIdHeader: expired)
-            : await SseReader.ConnectAsync(fixture.Host.BaseAddress, lastEventIdQuery: expired);
+            ? await SseReader.ConnectAsync(fixture.Host, lastEventIdHeader: expired)
+            : await SseReader.ConnectAsync(fixture.Host, lastEventIdQuery: expired);
         var reset = await stream.ReadEventAsync();
 
         reset.EventType.ShouldBe("reset", stream.Transcript);
@@ -29,7 +31,7 @@ public sealed class HistoryGapTests(HistoryGapFixture fixture) : IClassFixture<H
         JsonNode.DeepEquals(JsonNode.Parse(reset.Data!), expected).ShouldBeTrue(reset.Data);
         reset.Id.ShouldBe(ids[^1], "the reset carries the head's id, to resume from after reloading");
 
-        var live = await OrdersClient.CreateAsync(_client, "after the reset");
+        var live = await OrdersApi.CreateAsync("after the reset", cancellationToken: TestContext.Current.CancellationToken);
         (await stream.ReadEventAsync()).Data.ShouldBe(live.Json, stream.Transcript);
     }
 
@@ -39,7 +41,7 @@ public sealed class HistoryGapTests(HistoryGapFixture fixture) : IClassFixture<H
         var ids = await PublishAndCollectIdsAsync(HistoryGapFixture.RetainedEvents + 3);
         var edge = ids[^(HistoryGapFixture.RetainedEvents + 1)];
 
-        await using var stream = await SseReader.ConnectAsync(fixture.Host.BaseAddress, lastEventIdHeader: edge);
+        await using var stream = await SseReader.ConnectAsync(fixture.Host, lastEventIdHeader: edge);
         var replayed = await stream.ReadEventsAsync(HistoryGapFixture.RetainedEvents);
 
         replayed.Select(e => e.Id).ShouldBe(ids.TakeLast(HistoryGapFixture.RetainedEvents), stream.Transcript);
@@ -49,10 +51,10 @@ public sealed class HistoryGapTests(HistoryGapFixture fixture) : IClassFixture<H
     {
         var hub = fixture.Host.GetRequiredService<SseConnectionHub>();
         await Eventually.HoldsAsync(() => hub.Count == 0, "the streams of earlier tests are gone");
-        await using var watcher = await SseReader.ConnectAsync(fixture.Host.BaseAddress);
+        await using var watcher = await SseReader.ConnectAsync(fixture.Host);
         for (var i = 0; i < count; i++)
         {
-            await OrdersClient.CreateAsync(_client, $"history {i}");
+            await OrdersApi.CreateAsync($"history {i}");
         }
 
         var events = await watcher.ReadEventsAsync(count);

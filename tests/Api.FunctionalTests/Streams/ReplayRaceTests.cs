@@ -1,6 +1,6 @@
-using CleanSse.Api.FunctionalTests.Support;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
+using CleanSse.TestKit;
 
 namespace CleanSse.Api.FunctionalTests.Streams;
 
@@ -21,7 +21,7 @@ public sealed class ReplayRaceTests(ReplayRaceFixture fixture) : IClassFixture<R
         for (var round = 0; round < Rounds; round++)
         {
             var context = $"seed {seed}, round {round}";
-            await Eventually.HoldsAsync(() => Hub.Count == 0, $"{context}: the previous round's stream is gone");
+            await Eventually.HoldsAsync(() => Hub.Count == 0, $"{context}: the previous round's stream is gone", cancellationToken: TestContext.Current.CancellationToken);
 
             var resumeFrom = (await AppendAsync(round, "resume-point")).Id;
             var backlog = random.Next(0, 400);
@@ -33,7 +33,7 @@ public sealed class ReplayRaceTests(ReplayRaceFixture fixture) : IClassFixture<R
             var publishers = Enumerable.Range(0, random.Next(2, 5))
                 .Select(publisher => PublishUntilLiveAsync(round, publisher, new Random(random.Next()), minimum: random.Next(10, 80)))
                 .ToList();
-            await using var stream = await SseReader.ConnectAsync(fixture.Host.BaseAddress, lastEventIdHeader: resumeFrom);
+            await using var stream = await SseReader.ConnectAsync(fixture.Host, lastEventIdHeader: resumeFrom);
             await Task.WhenAll(publishers);
 
             var expected = (await Log.ReadAllAfterAsync(resumeFrom)).Select(logged => logged.Id).ToList();

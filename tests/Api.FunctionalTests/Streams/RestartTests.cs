@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using CleanSse.Api.FunctionalTests.Support;
+using CleanSse.TestKit;
 
 namespace CleanSse.Api.FunctionalTests.Streams;
 
@@ -10,24 +10,24 @@ public sealed class RestartTests
     [Fact]
     public async Task An_id_of_the_previous_process_starts_the_stream_with_a_reset()
     {
-        await using var before = ServiceHost.Start();
+        await using var before = await ServiceHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         string oldId;
-        CreatedOrder created;
+        ApiOrder created;
         using (var client = before.CreateClient())
-        await using (var stream = await SseReader.ConnectAsync(before.BaseAddress))
+        await using (var stream = await SseReader.ConnectAsync(before))
         {
-            created = await OrdersClient.CreateAsync(client, "survives the restart");
+            created = await new OrdersApiClient(client).CreateAsync("survives the restart", cancellationToken: TestContext.Current.CancellationToken);
             oldId = (await stream.ReadEventAsync()).Id!;
         }
 
         await before.StopAsync(TestContext.Current.CancellationToken);
-        await using var after = ServiceHost.Start(databasePath: before.DatabasePath);
+        await using var after = await ServiceHost.StartAsync(databasePath: before.DatabasePath, cancellationToken: TestContext.Current.CancellationToken);
         using var afterClient = after.CreateClient();
 
-        using var stored = await afterClient.GetAsync($"{OrdersClient.OrdersPath}/{created.Id}", TestContext.Current.CancellationToken);
+        using var stored = await afterClient.GetAsync($"{OrdersApiClient.OrdersPath}/{created.Id}", TestContext.Current.CancellationToken);
         stored.StatusCode.ShouldBe(HttpStatusCode.OK, "the restarted service uses the same database");
 
-        await using var resumed = await SseReader.ConnectAsync(after.BaseAddress, lastEventIdHeader: oldId);
+        await using var resumed = await SseReader.ConnectAsync(after, lastEventIdHeader: oldId);
         var reset = await resumed.ReadEventAsync();
         reset.EventType.ShouldBe("reset", resumed.Transcript);
         var expected = new JsonObject { ["reason"] = "history-gap", ["lastEventId"] = oldId };

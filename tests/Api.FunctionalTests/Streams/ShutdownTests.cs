@@ -1,5 +1,5 @@
 using System.Net.ServerSentEvents;
-using CleanSse.Api.FunctionalTests.Support;
+using CleanSse.TestKit;
 
 namespace CleanSse.Api.FunctionalTests.Streams;
 
@@ -14,12 +14,12 @@ public sealed class ShutdownTests
     [Fact]
     public async Task Stopping_the_service_sends_retry_to_every_stream_and_ends_it()
     {
-        await using var host = ServiceHost.Start(new Dictionary<string, string?> { ["Realtime:ShutdownRetry"] = "00:00:02.500" });
+        await using var host = await ServiceHost.StartAsync(new Dictionary<string, string?> { ["Realtime:ShutdownRetry"] = "00:00:02.500" }, cancellationToken: TestContext.Current.CancellationToken);
         var streams = new List<SseReader>
         {
-            await SseReader.ConnectAsync(host.BaseAddress),
-            await SseReader.ConnectAsync(host.BaseAddress),
-            await SseReader.ConnectAsync(host.BaseAddress, lastEventIdHeader: "unknown"),
+            await SseReader.ConnectAsync(host),
+            await SseReader.ConnectAsync(host),
+            await SseReader.ConnectAsync(host, lastEventIdHeader: "unknown"),
         };
         try
         {
@@ -46,8 +46,8 @@ public sealed class ShutdownTests
     [Fact]
     public async Task The_standard_parser_takes_the_retry_hint_and_sees_the_stream_end()
     {
-        await using var host = ServiceHost.Start(new Dictionary<string, string?> { ["Realtime:ShutdownRetry"] = "00:00:02.500" });
-        await using var stream = await SseReader.OpenAsync(host.BaseAddress);
+        await using var host = await ServiceHost.StartAsync(new Dictionary<string, string?> { ["Realtime:ShutdownRetry"] = "00:00:02.500" }, cancellationToken: TestContext.Current.CancellationToken);
+        await using var stream = await SseReader.OpenAsync(host);
         var parser = SseParser.Create(await stream.Response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
         var items = new List<SseItem<string>>();
 

@@ -1,10 +1,10 @@
 using System.Globalization;
-using CleanSse.Api.FunctionalTests.Support;
+using CleanSse.TestKit;
 
 namespace CleanSse.Api.FunctionalTests.Streams;
 
 /// <summary>A service that lets a client fall 256 KiB behind, counted in bytes rather than events.</summary>
-public sealed class SlowClientFixture : HostFixture
+public sealed class SlowClientFixture : ServiceHostFixture
 {
     public const long MaxQueuedBytes = 256 * 1024;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using CleanSse.Api.FunctionalTests.Support;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
+using CleanSse.TestKit;
 
 namespace CleanSse.Api.FunctionalTests.Streams;
 
@@ -18,14 +18,14 @@ public sealed class SlowClientTests(SlowClientFixture fixture) : IClassFixture<S
     [Fact]
     public async Task A_stalled_client_is_disconnected_within_its_bound_while_another_receives_every_event()
     {
-        await Eventually.HoldsAsync(() => Hub.Count == 0, "no stream is open before the test");
-        await using var reader = await SseReader.ConnectAsync(fixture.Host.BaseAddress);
+        await Eventually.HoldsAsync(() => Hub.Count == 0, "no stream is open before the test", cancellationToken: TestContext.Current.CancellationToken);
+        await using var reader = await SseReader.ConnectAsync(fixture.Host);
         var readerId = Hub.Connections.Single().Id;
 
         using var stalled = await OpenStalledStreamAsync();
-        await Eventually.HoldsAsync(() => Hub.Count == 2, "the stalled client's stream is open");
+        await Eventually.HoldsAsync(() => Hub.Count == 2, "the stalled client's stream is open", cancellationToken: TestContext.Current.CancellationToken);
         var stalledConnection = Hub.Connections.Single(connection => connection.Id != readerId);
-        await Eventually.HoldsAsync(() => stalledConnection.IsLive, "the stalled client's stream is live");
+        await Eventually.HoldsAsync(() => stalledConnection.IsLive, "the stalled client's stream is live", cancellationToken: TestContext.Current.CancellationToken);
 
         var data = $$"""{"padding":"{{new string('x', 16 * 1024)}}"}""";
         var largestFrame = 0;
@@ -43,7 +43,7 @@ public sealed class SlowClientTests(SlowClientFixture fixture) : IClassFixture<S
 
         stalledConnection.DisconnectReason.ShouldBe(DisconnectReason.SlowClient);
         stalledConnection.PeakQueuedBytes.ShouldBeLessThanOrEqualTo(SlowClientFixture.MaxQueuedBytes + largestFrame);
-        await Eventually.HoldsAsync(() => Hub.Count == 1, "the stalled client's stream is removed from the hub");
+        await Eventually.HoldsAsync(() => Hub.Count == 1, "the stalled client's stream is removed from the hub", cancellationToken: TestContext.Current.CancellationToken);
         Hub.Connections.Single().Id.ShouldBe(readerId);
 
         var after = await Log.AppendAsync("bulk", """{"after":true}""", TestContext.Current.CancellationToken);
@@ -52,7 +52,7 @@ public sealed class SlowClientTests(SlowClientFixture fixture) : IClassFixture<S
         using var client = fixture.Host.CreateClient();
         await Eventually.HoldsAsync(
             async () => Metrics.Value(await Metrics.ScrapeAsync(client), "cleansse_sse_slow_client_disconnects_total") >= 1,
-            "/metrics counts the slow-client disconnect");
+            "/metrics counts the slow-client disconnect", cancellationToken: TestContext.Current.CancellationToken);
     }
 
     /// <summary>Sends the request on a socket with a tiny receive buffer, then never reads from it.</summary>

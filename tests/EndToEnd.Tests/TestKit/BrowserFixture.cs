@@ -1,0 +1,111 @@
+using CleanSse.TestKit;
+using Microsoft.Playwright;
+
+namespace CleanSse.EndToEnd.Tests.TestKit;
+
+/// <summary>
+/// One headless Debian Chromium for the whole run, driven by Playwright; every test gets its own browser context
+/// (its own cookies, storage and cache). Playwright starts the browser on a fresh temporary user-data directory and
+/// removes it on close. No browser is ever downloaded: without /usr/bin/chromium the tests skip, or fail in CI.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ];
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public static bool ChromiumInstalled => File.Exists(ChromiumPath);
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!ChromiumInstalled)
+        {
+            return;
+        }
+
+        // Belt and braces: nothing in this run may fetch a browser build.
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            ChromiumSandbox = false,
+            Args = ChromiumArgs,
+            Timeout = 60_000,
+        });
+    }
+
+    /// <summary>A new, isolated browser context; skips (or fails in CI) when Chromium is not installed.</summary>
+    public async Task<BrowserSession> NewSessionAsync(int width = 1280, int height = 900)
+    {
+        TestResources.Require(ChromiumInstalled, $"Chromium is not installed at {ChromiumPath} (apt-get install chromium)");
+        var context = await _browser!.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = width, Height = height },
+            Locale = "en-US",
+            TimezoneId = "UTC",
+        });
+        return new BrowserSession(context);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
+
+/// <summary>One test's browser context, and every uncaught script error its pages raise.</summary>
+public sealed class BrowserSession(IBrowserContext context) : IAsyncDisposable
+{
+    private readonly List<string> _scriptErrors = [];
+
+    public IBrowserContext Context => context;
+
+    public IReadOnlyList<string> ScriptErrors
+    {
+        get
+        {
+            lock (_scriptErrors)
+            {
+                return [.. _scriptErrors];
+            }
+        }
+    }
+
+    /// <summary>Opens the dashboard at <paramref name="baseAddress"/> in a new tab and waits until its stream is live.</summary>
+    public async Task<Dashboard> OpenDashboardAsync(Uri baseAddress)
+    {
+        var page = await context.NewPageAsync();
+        page.PageError += (_, error) =>
+        {
+            lock (_scriptErrors)
+            {
+                _scriptErrors.Add(error);
+            }
+        };
+        var dashboard = new Dashboard(page);
+        await dashboard.OpenAsync(baseAddress);
+        return dashboard;
+    }
+
+    public async ValueTask DisposeAsync() => await context.DisposeAsync();
+}

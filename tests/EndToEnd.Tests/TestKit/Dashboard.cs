@@ -1,0 +1,66 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CleanSse.EndToEnd.Tests.TestKit;
+
+/// <summary>The dashboard as a test sees it: the parts it looks at and what a person does with it.</summary>
+public sealed class Dashboard(IPage page)
+{
+    /// <summary>How long the page may take to reconnect or reload when the service came back.</summary>
+    public const float RecoveryTimeout = 30_000;
+
+    public IPage Page => page;
+
+    public ILocator Connection => page.Locator("#connection");
+
+    public ILocator Rows => page.Locator("#orders > tr");
+
+    public ILocator OrderCount => page.Locator("#order-count");
+
+    public ILocator Revenue => page.Locator("#revenue");
+
+    public ILocator Form => page.Locator("#order-form");
+
+    /// <summary>The table row of the order whose customer is <paramref name="customer"/> (names are unique per test).</summary>
+    public ILocator Row(string customer) =>
+        Rows.Filter(new() { Has = page.Locator(".customer", new() { HasTextString = customer }) });
+
+    /// <summary>A field of the new-order form, by its label.</summary>
+    public ILocator Field(string label) => Form.GetByLabel(label);
+
+    public ILocator FieldError(string field) => page.Locator($"[data-error-for=\"{field}\"]");
+
+    public async Task OpenAsync(Uri baseAddress)
+    {
+        await page.GotoAsync(baseAddress.ToString());
+        await Expect(Connection).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+    }
+
+    public async Task FillOrderAsync(string customer, string sku = "SKU-1", string quantity = "1", string unitPrice = "9.99", string note = "")
+    {
+        await Form.GetByLabel("Customer").FillAsync(customer);
+        await Form.GetByLabel("SKU").FillAsync(sku);
+        await Form.GetByLabel("Quantity").FillAsync(quantity);
+        await Form.GetByLabel("Unit price").FillAsync(unitPrice);
+        await Form.GetByLabel("Note").FillAsync(note);
+    }
+
+    /// <summary>Counts, from now on, the page's requests for <paramref name="method"/> <paramref name="path"/>.</summary>
+    public Func<int> CountRequests(string method, string path)
+    {
+        var count = 0;
+        page.Request += (_, request) =>
+        {
+            if (request.Method == method && new Uri(request.Url).AbsolutePath == path)
+            {
+                Interlocked.Increment(ref count);
+            }
+        };
+        return () => Volatile.Read(ref count);
+    }
+
+    /// <summary>Waits for running animations (a new row's highlight) to end, so what is checked or pictured is stable.</summary>
+    public Task SettleAsync() => page.EvaluateAsync("() => Promise.all(document.getAnimations().map((a) => a.finished))");
+
+    public Task SubmitAsync() => page.GetByRole(AriaRole.Button, new() { Name = "Create order" }).ClickAsync();
+}

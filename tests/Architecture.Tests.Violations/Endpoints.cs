@@ -5,7 +5,7 @@ using CleanSse.Application.Orders.Queries.GetOrderById;
 using CleanSse.Domain.Orders;
 using CleanSse.Infrastructure;
 using CleanSse.Infrastructure.Persistence;
-using CleanSse.Infrastructure.Realtime.Connections;
+using CleanSse.Infrastructure.Realtime;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -32,7 +32,7 @@ public static class QueryEndpoints
 
 public static class RealtimeInternalsEndpoints
 {
-    public static IResult Open(SseConnectionHub hub) => Results.Ok(hub.GetType().Name);
+    public static IResult Open(RealtimeMetrics metrics) => Results.Ok(metrics.GetType().Name);
 }
 
 public static class DomainEntityEndpoints

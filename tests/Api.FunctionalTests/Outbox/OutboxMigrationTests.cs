@@ -1,6 +1,6 @@
-using CleanSse.Api.FunctionalTests.Support;
 using CleanSse.Infrastructure.Persistence;
 using CleanSse.Infrastructure.Realtime.EventLog;
+using CleanSse.TestKit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -32,11 +32,11 @@ public sealed class OutboxMigrationTests : IDisposable
                 Token);
         }
 
-        await using var host = ServiceHost.Start(databasePath: databasePath);
+        await using var host = await ServiceHost.StartAsync(databasePath: databasePath, cancellationToken: Token);
 
         await using var db = new SqliteConnection($"Data Source={databasePath};Pooling=False");
         await db.OpenAsync(Token);
-        await Eventually.HoldsAsync(async () => await RowAsync(db) == "order-created v1 1", "the first sweep to publish the converted row");
+        await Eventually.HoldsAsync(async () => await RowAsync(db) == "order-created v1 1", "the first sweep to publish the converted row", cancellationToken: Token);
 
         var log = host.GetRequiredService<IEventLog>();
         var published = (await log.ReadAfterAsync(EventPosition.Origin, 10, Token)).ShouldHaveSingleItem();

@@ -1,6 +1,6 @@
 using System.Globalization;
-using CleanSse.Api.FunctionalTests.Support;
 using CleanSse.Infrastructure.Persistence.Outbox;
+using CleanSse.TestKit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,29 +15,29 @@ public sealed class OutboxTests(OutboxFixture fixture) : IClassFixture<OutboxFix
 {
     private static readonly string[] OutboxColumns = ["Attempts", "DispatchedAt", "EventId", "Id", "OccurredAt", "Payload", "Type", "Version"];
 
-    private readonly HttpClient _client = fixture.Host.CreateClient();
+    private readonly OrdersApiClient _orders = new(fixture.Host.CreateClient());
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private OutboxDispatcher Dispatcher =>
         fixture.Host.Services.GetServices<IHostedService>().OfType<OutboxDispatcher>().Single();
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _orders.Http.Dispose();
 
     [Fact]
     public async Task An_outbox_row_holds_the_event_id_type_name_version_payload_and_time_and_no_stream_frame()
     {
         var before = DateTimeOffset.UtcNow;
-        var created = await OrdersClient.CreateAsync(_client, "stored as an integration event");
-        var paid = await OrdersClient.ChangeStatusAsync(_client, created.Id, "paid");
+        var created = await _orders.CreateAsync("stored as an integration event", cancellationToken: Token);
+        var paid = await _orders.ChangeStatusAsync(created.Id, "paid", Token);
 
         await using var db = await OpenDatabaseAsync();
         (await ColumnsAsync(db)).ShouldBe(OutboxColumns, ignoreOrder: true);
 
         var rows = await RowsForOrderAsync(db, created.Id);
         rows.Select(row => (row.Type, row.Version)).ShouldBe([("order-created", 1), ("order-status-changed", 1)]);
-        OrdersClient.SameJson(created.Json, rows[0].Payload).ShouldBeTrue(rows[0].Payload);
-        OrdersClient.SameJson(paid.Json, rows[1].Payload).ShouldBeTrue(rows[1].Payload);
+        OrdersApiClient.SameJson(created.Json, rows[0].Payload).ShouldBeTrue(rows[0].Payload);
+        OrdersApiClient.SameJson(paid.Json, rows[1].Payload).ShouldBeTrue(rows[1].Payload);
         rows.ShouldAllBe(row => row.EventId.Version == 7);
         rows[0].EventId.ShouldNotBe(rows[1].EventId);
         rows.ShouldAllBe(row => row.OccurredAt >= before.AddSeconds(-1) && row.OccurredAt <= DateTimeOffset.UtcNow.AddSeconds(1));
@@ -48,7 +48,7 @@ public sealed class OutboxTests(OutboxFixture fixture) : IClassFixture<OutboxFix
     [Fact]
     public async Task A_row_left_by_a_crash_after_its_commit_reaches_a_stream_exactly_once_through_the_sweep()
     {
-        await using var stream = await SseReader.OpenAsync(fixture.Host.BaseAddress);
+        await using var stream = await SseReader.OpenAsync(fixture.Host);
         (await stream.ReadEventAsync()).Data.ShouldBe("""{"type":"connected"}""");
         var eventId = Guid.CreateVersion7();
         var orderId = Guid.CreateVersion7().ToString("N");
@@ -72,15 +72,15 @@ public sealed class OutboxTests(OutboxFixture fixture) : IClassFixture<OutboxFix
         }
 
         (await SweepAsync()).ShouldBe(1);
-        var later = await OrdersClient.CreateAsync(_client, "after the repeat");
+        var later = await _orders.CreateAsync("after the repeat", cancellationToken: Token);
         var next = await stream.ReadEventAsync();
-        OrdersClient.SameJson(later.Json, next.Data).ShouldBeTrue($"the repeat was not sent again: {stream.Transcript}");
+        OrdersApiClient.SameJson(later.Json, next.Data).ShouldBeTrue($"the repeat was not sent again: {stream.Transcript}");
     }
 
     [Fact]
     public async Task A_row_of_an_unknown_type_is_left_waiting_and_the_rows_after_it_still_go_out()
     {
-        await using var stream = await SseReader.OpenAsync(fixture.Host.BaseAddress);
+        await using var stream = await SseReader.OpenAsync(fixture.Host);
         (await stream.ReadEventAsync()).Data.ShouldBe("""{"type":"connected"}""");
         var unknown = Guid.CreateVersion7();
         var known = Guid.CreateVersion7();

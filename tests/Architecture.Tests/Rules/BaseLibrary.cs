@@ -70,10 +70,20 @@ internal sealed class BaseLibrary
         types: [],
         refused: [.. ProcessWideState, "System.TimeProvider", "System.Threading.ITimer"]);
 
-    /// <summary>The domain's, and tasks, cancellation, diagnostics (timing, tracing) and the clock.</summary>
+    /// <summary>
+    /// The domain's, and tasks, cancellation, diagnostics (timing, tracing), the clock, and reading its own types'
+    /// metadata: registration finds every validator, mapping and integration event type by scanning the assembly.
+    /// </summary>
     public static BaseLibrary ForApplication { get; } = new(
         namespaces: [.. ForDomain._namespaces, "System.Threading.Tasks", "System.Diagnostics"],
-        types: ["System.Threading.CancellationToken", "System.TimeProvider"],
+        types:
+        [
+            "System.Threading.CancellationToken",
+            "System.TimeProvider",
+            "System.Reflection.Assembly",
+            "System.Reflection.BindingFlags",
+            "System.Reflection.PropertyInfo",
+        ],
         refused:
         [
             .. ProcessWideState,

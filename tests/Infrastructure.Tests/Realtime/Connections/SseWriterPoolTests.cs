@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using CleanSse.Application;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Connections;
 using Microsoft.Extensions.Configuration;
@@ -112,7 +113,7 @@ public sealed class SseWriterPoolTests
         {
             ["ConnectionStrings:Orders"] = "Data Source=:memory:",
         }).Build();
-        var services = new ServiceCollection().AddLogging().AddInfrastructure(configuration);
+        var services = new ServiceCollection().AddLogging().AddApplication().AddInfrastructure(configuration);
         services.AddSingleton<IHostApplicationLifetime, NoLifetime>();
         await using var provider = services.BuildServiceProvider();
 

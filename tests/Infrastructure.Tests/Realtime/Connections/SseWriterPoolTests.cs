@@ -63,6 +63,7 @@ public sealed class SseWriterPoolTests
 
         await WaitUntilAsync(() => client.Events.Count == 100, () => $"100 events to the healthy client, got {client.Events.Count}");
         stalledOutput.Flushes.ShouldBe(1);
+        stalled.WriterState.ShouldBe(WriterState.Flushing, "the stalled stream waits on its flush, not in a loop");
 
         stalled.Disconnect(DisconnectReason.SlowClient);
         await Within(stalledPump, "the stalled stream to end once its flush is cancelled");

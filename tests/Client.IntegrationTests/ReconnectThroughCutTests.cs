@@ -25,7 +25,8 @@ public sealed class ReconnectThroughCutTests
         File.Exists(service.DatabasePath).ShouldBeTrue("the service stores its orders in the test's own SQLite file");
         await using var proxy = CuttingProxy.Start(service);
         var reconnects = Channel.CreateUnbounded<SseReconnecting>();
-        using var client = new SseClient(new Uri(proxy.BaseAddress, "/api/events"), new SseClientOptions
+        using var http = service.Clients.Create(SseClient.CreateHandler(), Timeout.InfiniteTimeSpan);
+        using var client = new SseClient(http, new Uri(proxy.BaseAddress, "/api/events"), new SseClientOptions
         {
             RetryDelay = TimeSpan.FromMilliseconds(20),
             MaxRetryDelay = TimeSpan.FromMilliseconds(100),

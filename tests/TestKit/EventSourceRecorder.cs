@@ -128,10 +128,10 @@ public sealed class EventSourceRecorder : IAsyncDisposable
     public void ResumeReconnects() => _reconnectGate?.TrySetResult();
 
     public Task WaitForConnectionsAsync(int count, CancellationToken cancellationToken) =>
-        Eventually.HoldsAsync(() => Connections >= count, $"{count} stream(s) to open ({Describe()})", cancellationToken: cancellationToken);
+        Eventually.HoldsAsync(() => Connections >= count, () => $"{count} stream(s) to open ({Describe()})", cancellationToken: cancellationToken);
 
     public Task WaitForDisconnectsAsync(int count, CancellationToken cancellationToken) =>
-        Eventually.HoldsAsync(() => Disconnects >= count, $"{count} stream(s) to end ({Describe()})", cancellationToken: cancellationToken);
+        Eventually.HoldsAsync(() => Disconnects >= count, () => $"{count} stream(s) to end ({Describe()})", cancellationToken: cancellationToken);
 
     /// <summary>Waits until a <c>new-order</c> event of each of <paramref name="orderIds"/> has arrived.</summary>
     public Task WaitForNewOrdersAsync(IEnumerable<string> orderIds, CancellationToken cancellationToken, TimeSpan? timeout = null)
@@ -139,13 +139,13 @@ public sealed class EventSourceRecorder : IAsyncDisposable
         var wanted = orderIds.ToHashSet(StringComparer.Ordinal);
         return Eventually.HoldsAsync(
             () => wanted.IsSubsetOf(NewOrders.Select(received => received.OrderId!)),
-            $"new-order events of {wanted.Count} orders ({Describe()}; missing: {string.Join(", ", wanted.Except(NewOrders.Select(received => received.OrderId!)))})",
+            () => $"new-order events of {wanted.Count} orders ({Describe()}; missing: {string.Join(", ", wanted.Except(NewOrders.Select(received => received.OrderId!)))})",
             timeout,
             cancellationToken);
     }
 
     public Task WaitForEventsAsync(Func<IReadOnlyList<ReceivedEvent>, bool> condition, string what, CancellationToken cancellationToken) =>
-        Eventually.HoldsAsync(() => condition(Events), $"{what} ({Describe()})", cancellationToken: cancellationToken);
+        Eventually.HoldsAsync(() => condition(Events), () => $"{what} ({Describe()})", cancellationToken: cancellationToken);
 
     public string Describe()
     {

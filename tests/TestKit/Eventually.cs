@@ -8,18 +8,27 @@ public static class Eventually
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
-    public static Task HoldsAsync(Func<bool> condition, string description, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static Task HoldsAsync(Func<bool> condition, string description, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        HoldsAsync(condition, () => description, timeout, cancellationToken);
+
+    /// <param name="describe">Says what was awaited and how things stand, at the moment the wait gives up.</param>
+    public static Task HoldsAsync(Func<bool> condition, Func<string> describe, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        return HoldsAsync(() => Task.FromResult(condition()), description, timeout, cancellationToken);
+        return HoldsAsync(() => Task.FromResult(condition()), describe, timeout, cancellationToken);
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds; a <see cref="TimeoutException"/> names it when it never does.</summary>
+    public static Task HoldsAsync(
+        Func<Task<bool>> condition, string description, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        HoldsAsync(condition, () => description, timeout, cancellationToken);
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; a <see cref="TimeoutException"/> describes it when it never does.</summary>
     /// <param name="cancellationToken">The test's own token when none is given.</param>
     public static async Task HoldsAsync(
-        Func<Task<bool>> condition, string description, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        Func<Task<bool>> condition, Func<string> describe, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(describe);
         var limit = timeout ?? DefaultTimeout;
         var token = cancellationToken.CanBeCanceled ? cancellationToken : TestContext.Current.CancellationToken;
         var deadline = DateTime.UtcNow + limit;
@@ -33,7 +42,7 @@ public static class Eventually
                     return;
                 }
 
-                throw new TimeoutException($"Still not true after {limit.TotalSeconds:0.#} s: {description}");
+                throw new TimeoutException($"Still not true after {limit.TotalSeconds:0.#} s: {describe()}");
             }
 
             await Task.Delay(PollInterval, token);

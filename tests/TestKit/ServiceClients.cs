@@ -1,8 +1,9 @@
 namespace CleanSse.TestKit;
 
 /// <summary>
-/// Hands out HTTP clients for one running service. Every client passes through <see cref="Authorize"/>, so when the
-/// service starts asking who calls it, credentials are set here once and every suite's requests carry them.
+/// Hands out HTTP clients for one running service. Every client the kit uses (the orders API client, the stream
+/// readers, the recorder) comes from here and passes through <see cref="Authorize"/>, so when the service starts
+/// asking who calls it, a signed-in user's credentials are attached here once and every suite's requests carry them.
 /// </summary>
 public sealed class ServiceClients(Uri baseAddress)
 {

@@ -193,12 +193,12 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [InlineData(false, 4 * MaxBodyBytes)]
     public async Task Post_refuses_a_body_over_64_KiB_with_413(bool chunked, int size)
     {
-        var before = await OrdersApi.ListIdsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var before = await OrdersApi.ListIdsAsync(cancellationToken: Cancellation);
 
         using var response = await _client.SendAsync(PostOfSize(size, chunked), Cancellation);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        (await OrdersApi.ListIdsAsync(cancellationToken: TestContext.Current.CancellationToken)).ShouldBe(before);
+        (await OrdersApi.ListIdsAsync(cancellationToken: Cancellation)).ShouldBe(before);
     }
 
     [Theory]
@@ -223,15 +223,15 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [Fact]
     public async Task List_answers_every_order_newest_first()
     {
-        var first = await OrdersApi.CreateAsync("first", cancellationToken: TestContext.Current.CancellationToken);
-        var second = await OrdersApi.CreateAsync("second", cancellationToken: TestContext.Current.CancellationToken);
-        var third = await OrdersApi.CreateAsync("third", cancellationToken: TestContext.Current.CancellationToken);
+        var first = await OrdersApi.CreateAsync("first", cancellationToken: Cancellation);
+        var second = await OrdersApi.CreateAsync("second", cancellationToken: Cancellation);
+        var third = await OrdersApi.CreateAsync("third", cancellationToken: Cancellation);
 
         using var response = await _client.GetAsync(OrdersApiClient.OrdersPath, Cancellation);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json");
-        var ids = await OrdersApi.ListIdsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var ids = await OrdersApi.ListIdsAsync(cancellationToken: Cancellation);
         ids.Take(3).ShouldBe([third.Id, second.Id, first.Id]);
         ids.Distinct(StringComparer.Ordinal).Count().ShouldBe(ids.Count);
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancellation));
@@ -242,7 +242,7 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [Fact]
     public async Task Get_by_id_answers_the_order()
     {
-        var created = await OrdersApi.CreateAsync("Edsger", cancellationToken: TestContext.Current.CancellationToken);
+        var created = await OrdersApi.CreateAsync("Edsger", cancellationToken: Cancellation);
 
         using var response = await _client.GetAsync($"{OrdersApiClient.OrdersPath}/{created.Id}", Cancellation);
 
@@ -265,11 +265,11 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     public async Task Patch_makes_each_allowed_change_and_answers_the_order(string[] path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var created = await OrdersApi.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var created = await OrdersApi.CreateAsync(cancellationToken: Cancellation);
 
         foreach (var status in path)
         {
-            var changed = await OrdersApi.ChangeStatusAsync(created.Id, status, cancellationToken: TestContext.Current.CancellationToken);
+            var changed = await OrdersApi.ChangeStatusAsync(created.Id, status, cancellationToken: Cancellation);
             changed.Id.ShouldBe(created.Id);
             changed.Status.ShouldBe(status);
         }
@@ -283,13 +283,13 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     public async Task Patch_refuses_a_change_the_order_does_not_allow_with_409(string[] path, string next)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var created = await OrdersApi.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var created = await OrdersApi.CreateAsync(cancellationToken: Cancellation);
         foreach (var status in path)
         {
-            await OrdersApi.ChangeStatusAsync(created.Id, status, cancellationToken: TestContext.Current.CancellationToken);
+            await OrdersApi.ChangeStatusAsync(created.Id, status, cancellationToken: Cancellation);
         }
 
-        using var response = await OrdersApi.PatchAsync(created.Id, $$"""{"status":"{{next}}"}""", cancellationToken: TestContext.Current.CancellationToken);
+        using var response = await OrdersApi.PatchAsync(created.Id, $$"""{"status":"{{next}}"}""", cancellationToken: Cancellation);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
         var stored = await _client.GetFromJsonAsync<JsonElement>($"{OrdersApiClient.OrdersPath}/{created.Id}", Cancellation);
@@ -304,9 +304,9 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [InlineData("{}")]
     public async Task Patch_refuses_an_unknown_status_with_400(string body)
     {
-        var created = await OrdersApi.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var created = await OrdersApi.CreateAsync(cancellationToken: Cancellation);
 
-        using var response = await OrdersApi.PatchAsync(created.Id, body, cancellationToken: TestContext.Current.CancellationToken);
+        using var response = await OrdersApi.PatchAsync(created.Id, body, cancellationToken: Cancellation);
 
         await response.ShouldBeValidationProblemAsync("status");
     }
@@ -316,9 +316,9 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [InlineData("""{"status":7}""")]
     public async Task Patch_refuses_malformed_json_with_400(string body)
     {
-        var created = await OrdersApi.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var created = await OrdersApi.CreateAsync(cancellationToken: Cancellation);
 
-        using var response = await OrdersApi.PatchAsync(created.Id, body, cancellationToken: TestContext.Current.CancellationToken);
+        using var response = await OrdersApi.PatchAsync(created.Id, body, cancellationToken: Cancellation);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
@@ -330,13 +330,13 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
         for (var round = 0; round < 20; round++)
         {
             // From paid, shipped and cancelled exclude each other in either order.
-            var created = await OrdersApi.CreateAsync($"contested {round}", cancellationToken: TestContext.Current.CancellationToken);
-            await OrdersApi.ChangeStatusAsync(created.Id, "paid", cancellationToken: TestContext.Current.CancellationToken);
+            var created = await OrdersApi.CreateAsync($"contested {round}", cancellationToken: Cancellation);
+            await OrdersApi.ChangeStatusAsync(created.Id, "paid", cancellationToken: Cancellation);
             (await stream.ReadEventsAsync(2)).Select(e => e.EventType).ShouldBe(["new-order", "order-updated"]);
 
             using var other = fixture.Host.CreateClient();
-            var shipping = OrdersApi.PatchAsync(created.Id, """{"status":"shipped"}""", cancellationToken: TestContext.Current.CancellationToken);
-            var cancelling = new OrdersApiClient(other).PatchAsync(created.Id, """{"status":"cancelled"}""", cancellationToken: TestContext.Current.CancellationToken);
+            var shipping = OrdersApi.PatchAsync(created.Id, """{"status":"shipped"}""", cancellationToken: Cancellation);
+            var cancelling = new OrdersApiClient(other).PatchAsync(created.Id, """{"status":"cancelled"}""", cancellationToken: Cancellation);
             using var shipped = await shipping;
             using var cancelled = await cancelling;
 
@@ -360,7 +360,7 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [Fact]
     public async Task Patch_of_an_unknown_order_answers_404()
     {
-        using var response = await OrdersApi.PatchAsync("0123456789abcdef0123456789abcdef", """{"status":"paid"}""", cancellationToken: TestContext.Current.CancellationToken);
+        using var response = await OrdersApi.PatchAsync("0123456789abcdef0123456789abcdef", """{"status":"paid"}""", cancellationToken: Cancellation);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
@@ -399,8 +399,8 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
     [Fact]
     public async Task Bad_requests_change_nothing_and_publish_nothing()
     {
-        var existing = await OrdersApi.CreateAsync("kept as it is", cancellationToken: TestContext.Current.CancellationToken);
-        var listBefore = await OrdersApi.ListIdsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var existing = await OrdersApi.CreateAsync("kept as it is", cancellationToken: Cancellation);
+        var listBefore = await OrdersApi.ListIdsAsync(cancellationToken: Cancellation);
         await using var stream = await SseReader.ConnectAsync(fixture.Host);
 
         HttpContent[] refusedBodies =
@@ -422,16 +422,16 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
 
         foreach (var body in new[] { """{"status":"shipped"}""", """{"status":"gone"}""", """{"status":""" })
         {
-            using var response = await OrdersApi.PatchAsync(existing.Id, body, cancellationToken: TestContext.Current.CancellationToken);
+            using var response = await OrdersApi.PatchAsync(existing.Id, body, cancellationToken: Cancellation);
             ((int)response.StatusCode).ShouldBeInRange(400, 499);
         }
 
-        (await OrdersApi.ListIdsAsync(cancellationToken: TestContext.Current.CancellationToken)).ShouldBe(listBefore);
+        (await OrdersApi.ListIdsAsync(cancellationToken: Cancellation)).ShouldBe(listBefore);
         var stored = await _client.GetFromJsonAsync<JsonElement>($"{OrdersApiClient.OrdersPath}/{existing.Id}", Cancellation);
         OrdersApiClient.SameJson(existing.Json, stored.GetRawText()).ShouldBeTrue();
 
         // Nothing was broadcast: the first event the stream sees is the one published after the refused requests.
-        var sentinel = await OrdersApi.CreateAsync("sentinel", cancellationToken: TestContext.Current.CancellationToken);
+        var sentinel = await OrdersApi.CreateAsync("sentinel", cancellationToken: Cancellation);
         var first = await stream.ReadEventAsync();
         first.EventType.ShouldBe("new-order");
         OrdersApiClient.SameJson(sentinel.Json, first.Data).ShouldBeTrue(stream.Transcript);

@@ -1,5 +1,5 @@
 using CleanSse.Application.Orders;
-using CleanSse.Application.UnitTests.TestSupport;
+using CleanSse.Application.UnitTests.TestKit;
 using CleanSse.Domain.Orders;
 using Mapster;
 using Mapster.Models;

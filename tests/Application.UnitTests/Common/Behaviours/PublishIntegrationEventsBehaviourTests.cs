@@ -1,7 +1,7 @@
 using CleanSse.Application.Common.Behaviours;
 using CleanSse.Application.Common.Events;
 using CleanSse.Application.Orders.Events;
-using CleanSse.Application.UnitTests.TestSupport;
+using CleanSse.Application.UnitTests.TestKit;
 using Mediator;
 using Microsoft.Extensions.Logging.Abstractions;
 using NSubstitute;

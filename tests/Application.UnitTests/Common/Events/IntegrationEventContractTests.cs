@@ -2,7 +2,7 @@ using System.Reflection;
 using CleanSse.Application.Common.Events;
 using CleanSse.Application.Orders;
 using CleanSse.Application.Orders.Events;
-using CleanSse.Application.UnitTests.TestSupport;
+using CleanSse.Application.UnitTests.TestKit;
 
 namespace CleanSse.Application.UnitTests.Common.Events;
 

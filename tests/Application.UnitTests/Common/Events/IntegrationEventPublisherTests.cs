@@ -1,5 +1,5 @@
 using CleanSse.Application.Common.Events;
-using CleanSse.Application.UnitTests.TestSupport;
+using CleanSse.Application.UnitTests.TestKit;
 using Mediator;
 using Microsoft.Extensions.Logging.Abstractions;
 using NSubstitute;

@@ -1,5 +1,5 @@
 using CleanSse.Application.Common.Events;
-using CleanSse.Application.UnitTests.TestSupport;
+using CleanSse.Application.UnitTests.TestKit;
 
 namespace CleanSse.Application.UnitTests.Common.Events;
 

@@ -3,7 +3,7 @@ using CleanSse.Application.Common.Exceptions;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Application.Orders.Commands.ChangeOrderStatus;
 using CleanSse.Application.Orders.Events;
-using CleanSse.Application.UnitTests.TestSupport;
+using CleanSse.Application.UnitTests.TestKit;
 using CleanSse.Domain.Orders;
 using Mediator;
 using Microsoft.Extensions.Time.Testing;

@@ -5,7 +5,7 @@ using CleanSse.Application.Common.Persistence;
 using CleanSse.Application.Orders;
 using CleanSse.Application.Orders.Commands.CreateOrder;
 using CleanSse.Application.Orders.Events;
-using CleanSse.Application.UnitTests.TestSupport;
+using CleanSse.Application.UnitTests.TestKit;
 using CleanSse.Domain.Common;
 using CleanSse.Domain.Orders;
 using Mediator;

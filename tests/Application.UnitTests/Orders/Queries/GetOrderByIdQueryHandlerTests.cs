@@ -1,7 +1,7 @@
 using CleanSse.Application.Common.Exceptions;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Application.Orders.Queries.GetOrderById;
-using CleanSse.Application.UnitTests.TestSupport;
+using CleanSse.Application.UnitTests.TestKit;
 using CleanSse.Domain.Orders;
 using NSubstitute;
 

@@ -1,6 +1,6 @@
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Application.Orders.Queries.GetOrders;
-using CleanSse.Application.UnitTests.TestSupport;
+using CleanSse.Application.UnitTests.TestKit;
 using CleanSse.Domain.Orders;
 using NSubstitute;
 

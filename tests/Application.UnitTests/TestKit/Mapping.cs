@@ -1,7 +1,7 @@
 using CleanSse.Application.Orders;
 using Mapster;
 
-namespace CleanSse.Application.UnitTests.TestSupport;
+namespace CleanSse.Application.UnitTests.TestKit;
 
 /// <summary>The mapping configuration built the way the composition root builds it.</summary>
 internal static class Mapping

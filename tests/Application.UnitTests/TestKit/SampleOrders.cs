@@ -1,6 +1,6 @@
 using CleanSse.Domain.Orders;
 
-namespace CleanSse.Application.UnitTests.TestSupport;
+namespace CleanSse.Application.UnitTests.TestKit;
 
 /// <summary>Domain orders for handler tests.</summary>
 internal static class SampleOrders

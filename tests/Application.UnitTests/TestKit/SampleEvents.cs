@@ -1,6 +1,6 @@
 using CleanSse.Application.Orders.Events;
 
-namespace CleanSse.Application.UnitTests.TestSupport;
+namespace CleanSse.Application.UnitTests.TestKit;
 
 /// <summary>Integration events for publishing tests.</summary>
 internal static class SampleEvents

@@ -50,7 +50,7 @@ public sealed class RedisTestKeys : IAsyncDisposable
     /// <param name="prefix">Another key prefix (see <see cref="AddPrefix"/>).</param>
     /// <param name="connectionOptions">Appended to the connection string, e.g. <c>,asyncTimeout=300</c>.</param>
     /// <param name="logger">Receives the log's warnings.</param>
-    public RedisStreamEventLog CreateEventLog(
+    internal RedisStreamEventLog CreateEventLog(
         EventLogOptions? history = null, string? prefix = null, string? connectionOptions = null, ILogger<RedisStreamEventLog>? logger = null)
     {
         var options = new RedisOptions { ConnectionString = ConnectionString + connectionOptions, KeyPrefix = prefix ?? Prefix };

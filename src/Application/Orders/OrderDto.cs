@@ -1,6 +1,6 @@
 namespace CleanSse.Application.Orders;
 
-/// <summary>An order as the API and the event stream show it; <see cref="CreatedAt"/> is UTC.</summary>
+/// <summary>An order as the REST API shows it; <see cref="CreatedAt"/> is UTC. The event stream has its own contract (OrderSnapshotV1).</summary>
 public sealed record OrderDto(
     string Id,
     string Customer,

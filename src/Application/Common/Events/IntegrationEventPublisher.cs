@@ -25,7 +25,7 @@ public sealed partial class IntegrationEventPublisher(
             {
                 await publisher.Publish(integrationEvent, cancellationToken);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // Later events wait too, so that the sweep keeps them in the order they were raised.
                 LogPublishFailed(exception, integrationEvent.GetType().Name, integrationEvent.EventId);
@@ -41,7 +41,7 @@ public sealed partial class IntegrationEventPublisher(
             {
                 await outbox.MarkPublishedAsync(published, cancellationToken);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // They went out; the sweep publishes them again, and consumers drop the repeat by its event id.
                 LogMarkFailed(exception, published.Count);

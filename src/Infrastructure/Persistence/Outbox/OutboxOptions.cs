@@ -1,7 +1,7 @@
 namespace CleanSse.Infrastructure.Persistence.Outbox;
 
 /// <summary>How the outbox dispatcher sweeps (section <c>Outbox</c>).</summary>
-public sealed class OutboxOptions
+internal sealed class OutboxOptions
 {
     public const string SectionName = "Outbox";
 

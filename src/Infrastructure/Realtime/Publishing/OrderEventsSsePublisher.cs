@@ -47,7 +47,7 @@ public sealed partial class OrderEventsSsePublisher(
             metrics.EventPublished();
             LogPublished(sseType, integrationEvent.EventId, logged.Id);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             metrics.PublishFailed();
             throw;

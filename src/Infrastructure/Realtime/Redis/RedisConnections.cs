@@ -6,7 +6,7 @@ namespace CleanSse.Infrastructure.Realtime.Redis;
 /// The process's Redis connections: one multiplexed connection for commands, and one of its own for the live reader,
 /// whose blocking XREAD would otherwise hold up every other command behind it.
 /// </summary>
-public sealed class RedisConnections : IAsyncDisposable
+internal sealed class RedisConnections : IAsyncDisposable
 {
     private readonly Lazy<Task<ConnectionMultiplexer>> _commands;
     private readonly Lazy<Task<ConnectionMultiplexer>> _reader;

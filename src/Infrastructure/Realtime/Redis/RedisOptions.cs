@@ -6,7 +6,7 @@ namespace CleanSse.Infrastructure.Realtime.Redis;
 /// Where the shared event log lives: <c>ConnectionStrings:Redis</c>, and <c>Realtime:KeyPrefix</c> and
 /// <c>Realtime:ReadBlock</c> from section <c>Realtime</c>.
 /// </summary>
-public sealed class RedisOptions
+internal sealed class RedisOptions
 {
     public const string ConnectionStringName = "Redis";
     public const string SectionName = "Realtime";

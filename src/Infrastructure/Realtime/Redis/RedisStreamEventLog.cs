@@ -12,7 +12,7 @@ namespace CleanSse.Infrastructure.Realtime.Redis;
 /// count and age, XRANGE replays it, and one XREAD loop per process feeds the local hub. An id is replayable only if
 /// it is an entry of this stream (or its trim boundary) and nothing after it was trimmed; anything else is a gap.
 /// </summary>
-public sealed partial class RedisStreamEventLog(
+internal sealed partial class RedisStreamEventLog(
     RedisConnections connections,
     RedisOptions redis,
     IOptions<EventLogOptions> history,

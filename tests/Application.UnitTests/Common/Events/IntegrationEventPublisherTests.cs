@@ -54,4 +54,25 @@ public sealed class IntegrationEventPublisherTests
 
         published.ShouldBe(1);
     }
+
+    [Fact]
+    public async Task A_cancellation_from_inside_a_subscriber_is_a_failure_not_a_reason_to_fail_the_request()
+    {
+        _publisher.Publish(Arg.Any<IIntegrationEvent>(), Arg.Any<CancellationToken>()).ThrowsAsync(new TaskCanceledException("a subscriber's own timeout"));
+
+        var published = await _publishing.PublishAsync([SampleEvents.Created()], CancellationToken.None);
+
+        published.ShouldBe(0);
+        _outbox.ReceivedCalls().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_caller_s_own_cancellation_is_thrown()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        _publisher.Publish(Arg.Any<IIntegrationEvent>(), Arg.Any<CancellationToken>()).ThrowsAsync(new OperationCanceledException(cancelled.Token));
+
+        await Should.ThrowAsync<OperationCanceledException>(() => _publishing.PublishAsync([SampleEvents.Created()], cancelled.Token));
+    }
 }

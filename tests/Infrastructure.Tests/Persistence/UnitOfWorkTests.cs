@@ -1,0 +1,93 @@
+using CleanSse.Application.Common.Events;
+using CleanSse.Application.Common.Exceptions;
+using CleanSse.Application.Orders.Events;
+using CleanSse.Domain.Orders;
+using CleanSse.Infrastructure.Messaging;
+using CleanSse.Infrastructure.Persistence;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanSse.Infrastructure.Tests.Persistence;
+
+/// <summary>The unit of work stores raised events as outbox rows in the commit of their change, and only then hands them on.</summary>
+public sealed class UnitOfWorkTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 9, 30, 0, TimeSpan.Zero);
+
+    private readonly SqliteConnection _connection = new("Data Source=:memory:");
+    private readonly IntegrationEventSerializer _serializer = new();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _connection.OpenAsync(Token);
+        await using var db = NewContext();
+        await db.Database.MigrateAsync(Token);
+    }
+
+    public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
+
+    [Fact]
+    public async Task A_raised_event_is_committed_as_an_outbox_row_with_the_order_and_only_then_handed_on()
+    {
+        await using var db = NewContext();
+        var events = new ScopedIntegrationEvents();
+        var order = NewOrder();
+        db.Orders.Add(order);
+        var created = OrderCreated.For(order, Now);
+        events.Raise(created);
+        var payload = _serializer.Serialize(created, OrderCreated.EventType);
+
+        events.TakeCommitted().ShouldBeEmpty();
+        await new UnitOfWork(db, events, _serializer).SaveChangesAsync(Token);
+
+        events.TakeCommitted().ShouldBe([created]);
+        await using var reader = NewContext();
+        (await reader.Orders.CountAsync(Token)).ShouldBe(1);
+        var row = await reader.OutboxMessages.SingleAsync(Token);
+        row.EventId.ShouldBe(created.EventId);
+        row.Type.ShouldBe("order-created");
+        row.Version.ShouldBe(1);
+        row.Payload.ShouldBe(payload);
+        row.OccurredAt.ShouldBe(Now);
+        row.DispatchedAt.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_save_that_fails_stores_no_row_and_hands_nothing_on()
+    {
+        await using (var setup = NewContext())
+        {
+            setup.Orders.Add(NewOrder());
+            await setup.SaveChangesAsync(Token);
+        }
+
+        await using var db = NewContext();
+        var events = new ScopedIntegrationEvents();
+        var order = await db.Orders.SingleAsync(Token);
+        await using (var other = NewContext())
+        {
+            // Another request moves the order on first.
+            var theirs = await other.Orders.SingleAsync(Token);
+            theirs.ChangeStatus(OrderStatus.Cancelled);
+            await new UnitOfWork(other, new ScopedIntegrationEvents(), _serializer).SaveChangesAsync(Token);
+        }
+
+        order.ChangeStatus(OrderStatus.Paid);
+        events.Raise(OrderStatusChanged.For(order, Now));
+        await Should.ThrowAsync<ConcurrencyConflictException>(() => new UnitOfWork(db, events, _serializer).SaveChangesAsync(Token));
+
+        events.TakeCommitted().ShouldBeEmpty();
+        events.Uncommitted.ShouldHaveSingleItem();
+        db.ChangeTracker.Entries().Where(entry => entry.Metadata.ClrType.Name == "OutboxMessage").ShouldBeEmpty("a later save in this scope must not commit them");
+        await using var reader = NewContext();
+        (await reader.OutboxMessages.CountAsync(Token)).ShouldBe(0);
+    }
+
+    private static Order NewOrder() =>
+        Order.Create(Guid.CreateVersion7(Now).ToString("N"), "Ada", [new OrderLine("BOOK-1", 1, 2m)], null, Now);
+
+    private OrdersDbContext NewContext() =>
+        new(new DbContextOptionsBuilder<OrdersDbContext>().UseSqlite(_connection).Options);
+}

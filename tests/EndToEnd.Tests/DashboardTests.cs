@@ -151,7 +151,7 @@ public sealed class DashboardTests(BrowserFixture browser, SqliteServiceProcess 
         await using var session = await browser.NewSessionAsync();
         var dashboard = await session.OpenDashboardAsync(service.BaseAddress);
         var customer = Names.Unique("Barbara Liskov");
-        await service.Orders.CreateAsync(customer, new OrderLine("SUBSTITUTION-KIT", 2, 19.95m), "leave at the door", cancellationToken: TestContext.Current.CancellationToken);
+        await service.Orders.CreateAsync(customer, new ApiOrderLine("SUBSTITUTION-KIT", 2, 19.95m), "leave at the door", cancellationToken: TestContext.Current.CancellationToken);
         await Expect(dashboard.Row(customer)).ToBeVisibleAsync(new() { Timeout = 5_000 });
         await dashboard.FillOrderAsync(customer: "", quantity: "0");
         await dashboard.SubmitAsync();
@@ -210,7 +210,7 @@ public sealed class DashboardTests(BrowserFixture browser, SqliteServiceProcess 
         var clerk = await session.OpenDashboardAsync(service.BaseAddress);
         var watcher = await session.OpenDashboardAsync(service.BaseAddress);
         var customer = Names.Unique("Alan Turing");
-        await service.Orders.CreateAsync(customer, new OrderLine("ENIGMA-KIT", 1, 99m), cancellationToken: TestContext.Current.CancellationToken);
+        await service.Orders.CreateAsync(customer, new ApiOrderLine("ENIGMA-KIT", 1, 99m), cancellationToken: TestContext.Current.CancellationToken);
 
         var row = clerk.Row(customer);
         await Expect(row.GetByRole(AriaRole.Button)).ToHaveTextAsync(["Mark paid", "Cancel"], new() { Timeout = 5_000 });

@@ -17,10 +17,10 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IAsyncLifetime
     public async Task The_dashboard_with_a_few_orders_is_written_to_docs()
     {
         var orders = _service.Orders;
-        await orders.CreateAsync("Ada Lovelace", new OrderLine("BOOK-ANALYTICAL-ENGINE", 2, 12.50m), "gift wrap, please", cancellationToken: TestContext.Current.CancellationToken);
-        var grace = await orders.CreateAsync("Grace Hopper", new OrderLine("COBOL-MANUAL", 1, 39.90m), cancellationToken: TestContext.Current.CancellationToken);
-        var alan = await orders.CreateAsync("Alan Turing", new OrderLine("ENIGMA-KIT", 1, 149m), cancellationToken: TestContext.Current.CancellationToken);
-        var edsger = await orders.CreateAsync("Edsger Dijkstra", new OrderLine("SHORTEST-PATH-MAP", 3, 4.25m), cancellationToken: TestContext.Current.CancellationToken);
+        await orders.CreateAsync("Ada Lovelace", new ApiOrderLine("BOOK-ANALYTICAL-ENGINE", 2, 12.50m), "gift wrap, please", cancellationToken: TestContext.Current.CancellationToken);
+        var grace = await orders.CreateAsync("Grace Hopper", new ApiOrderLine("COBOL-MANUAL", 1, 39.90m), cancellationToken: TestContext.Current.CancellationToken);
+        var alan = await orders.CreateAsync("Alan Turing", new ApiOrderLine("ENIGMA-KIT", 1, 149m), cancellationToken: TestContext.Current.CancellationToken);
+        var edsger = await orders.CreateAsync("Edsger Dijkstra", new ApiOrderLine("SHORTEST-PATH-MAP", 3, 4.25m), cancellationToken: TestContext.Current.CancellationToken);
         await orders.ChangeStatusAsync(grace.Id, "paid", cancellationToken: TestContext.Current.CancellationToken);
         await orders.ChangeStatusAsync(alan.Id, "paid", cancellationToken: TestContext.Current.CancellationToken);
         await orders.ChangeStatusAsync(alan.Id, "shipped", cancellationToken: TestContext.Current.CancellationToken);

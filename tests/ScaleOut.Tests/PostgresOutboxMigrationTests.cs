@@ -1,6 +1,6 @@
 using CleanSse.Infrastructure.Persistence;
 using CleanSse.Infrastructure.Realtime.EventLog;
-using CleanSse.ScaleOut.Tests.Infrastructure;
+using CleanSse.TestKit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -30,18 +30,17 @@ public sealed class PostgresOutboxMigrationTests
                 Token);
         }
 
-        var settings = new Dictionary<string, string?>(AppHost.Quiet)
+        var settings = new Dictionary<string, string?>(ServiceHost.Quiet)
         {
             ["Database:Provider"] = "Postgres",
             ["ConnectionStrings:Orders"] = database.ConnectionString,
         };
-        await using var host = await AppHost.StartAsync(settings, Token);
+        await using var host = await ServiceHost.StartAsync(settings, cancellationToken: Token);
 
-        await Eventually.UntilAsync(
+        await Eventually.HoldsAsync(
             async () => await database.OutboxRowAsync("0192f0a1b2c34d5e8f90123456789abc", "order-status-changed", Token) is { Pending: false },
-            Eventually.DefaultTimeout,
             "the first sweep to publish the converted row",
-            Token);
+            cancellationToken: Token);
         (await database.ScalarAsync<int>("""SELECT "Version" FROM "OutboxMessages" """, Token)).ShouldBe(1);
         var published = (await host.Services.GetRequiredService<IEventLog>().ReadAfterAsync(EventPosition.Origin, 10, Token)).ShouldHaveSingleItem();
         published.Type.ShouldBe("order-updated");

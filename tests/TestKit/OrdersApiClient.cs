@@ -19,7 +19,7 @@ public sealed record ApiOrder(string Id, string Customer, decimal Total, string 
 }
 
 /// <summary>One line of an order to create.</summary>
-public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
+public sealed record ApiOrderLine(string Sku, int Quantity, decimal UnitPrice);
 
 /// <summary>
 /// The orders routes, called as any HTTP client would. The <c>…Async</c> calls that return an order insist on the
@@ -30,11 +30,11 @@ public sealed class OrdersApiClient(HttpClient http)
     public const string OrdersPath = "/api/orders";
 
     /// <summary>The lines of an order when the test does not name them: 2 × 12.50 + 3 × 0.99 = 27.97.</summary>
-    public static IReadOnlyList<OrderLine> DefaultLines { get; } = [new("BOOK-1", 2, 12.5m), new("PEN-7", 3, 0.99m)];
+    public static IReadOnlyList<ApiOrderLine> DefaultLines { get; } = [new("BOOK-1", 2, 12.5m), new("PEN-7", 3, 0.99m)];
 
     /// <summary>A valid create-order body.</summary>
     /// <param name="customer">A name of this test's own when null.</param>
-    public static object NewOrder(string? customer = null, string? note = null, IReadOnlyList<OrderLine>? lines = null) => new
+    public static object NewOrder(string? customer = null, string? note = null, IReadOnlyList<ApiOrderLine>? lines = null) => new
     {
         customer = customer ?? Names.Unique("Customer"),
         items = (lines ?? DefaultLines).Select(line => new { sku = line.Sku, quantity = line.Quantity, unitPrice = line.UnitPrice }).ToArray(),
@@ -62,7 +62,7 @@ public sealed class OrdersApiClient(HttpClient http)
     }
 
     /// <summary>Creates an order of one line and insists on 201.</summary>
-    public Task<ApiOrder> CreateAsync(string customer, OrderLine line, string? note = null, CancellationToken cancellationToken = default) =>
+    public Task<ApiOrder> CreateAsync(string customer, ApiOrderLine line, string? note = null, CancellationToken cancellationToken = default) =>
         CreateAsync(NewOrder(customer, note, [line]), cancellationToken);
 
     public async Task<ApiOrder> CreateAsync(object order, CancellationToken cancellationToken = default)

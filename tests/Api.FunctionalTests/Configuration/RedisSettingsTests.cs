@@ -1,4 +1,4 @@
-using CleanSse.Api.FunctionalTests.Support;
+using CleanSse.TestKit;
 
 namespace CleanSse.Api.FunctionalTests.Configuration;
 
@@ -8,7 +8,7 @@ public sealed class RedisSettingsTests
     [Theory]
     [InlineData("Realtime:KeyPrefix", "two words", "Realtime:KeyPrefix")]
     [InlineData("Realtime:ReadBlock", "00:00:00", "Realtime:ReadBlock")]
-    public void A_bad_redis_setting_stops_the_service_from_starting(string key, string value, string named)
+    public async Task A_bad_redis_setting_stops_the_service_from_starting(string key, string value, string named)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -17,7 +17,7 @@ public sealed class RedisSettingsTests
             [key] = value,
         };
 
-        var refused = Should.Throw<Exception>(() => ServiceHost.Start(settings));
+        var refused = await Should.ThrowAsync<Exception>(() => ServiceHost.StartAsync(settings, cancellationToken: TestContext.Current.CancellationToken));
 
         Describe(refused).ShouldContain(named);
     }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using CleanSse.Application.Orders.Events;
 using CleanSse.Domain.Orders;
 using CleanSse.Infrastructure.Messaging;
-using OrderLine = CleanSse.Domain.Orders.OrderLine;
 
 namespace CleanSse.Infrastructure.Tests.Messaging;
 

@@ -9,7 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using OrderLine = CleanSse.Domain.Orders.OrderLine;
 
 namespace CleanSse.Infrastructure.Tests.Publishing;
 

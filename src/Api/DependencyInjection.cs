@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using CleanSse.Api.ErrorHandling;
 using CleanSse.Application;
+using CleanSse.Api.Security;
 using CleanSse.Application.Common.Behaviours;
+using CleanSse.Application.Common.Security;
 using CleanSse.Application.Orders;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Publishing;
@@ -55,6 +57,9 @@ public static class DependencyInjection
         // Binding failures (malformed JSON, wrong content type) become exceptions, answered as problem details.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemDetails();
+        services.AddHttpContextAccessor();
+        services.AddScoped<ICurrentUser, HttpCurrentUser>();
+        services.AddAuthorization();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
         // The dashboard is a few ES modules importing each other: after a deploy a browser must not run a cached old

@@ -1,4 +1,5 @@
 using CleanSse.Api;
+using CleanSse.Api.CommandLine;
 using CleanSse.Api.Endpoints;
 using CleanSse.Api.ErrorHandling;
 using CleanSse.Infrastructure;
@@ -13,6 +14,12 @@ builder.Services.AddInfrastructure(builder.Configuration);
 var app = builder.Build();
 
 await app.Services.MigrateOrdersDatabaseAsync();
+if (StaffCommandLine.Handles(args))
+{
+    return await StaffCommandLine.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
+}
+
+await app.Services.EnsureDemoStaffAsync();
 
 // Outside the exception handler, so each request is logged with the status its client received, not a 500 for
 // every failure the handler answers as a 4xx. Event streams log their own end instead: the per-request log's state
@@ -26,10 +33,13 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.UseMiddleware<RequestBodyLimitMiddleware>());
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapServiceEndpoints();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to the functional tests' host factory.</summary>
 public partial class Program;

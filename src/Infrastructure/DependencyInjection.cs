@@ -1,12 +1,16 @@
 using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Infrastructure.Messaging;
+using CleanSse.Application.Common.Security;
+using CleanSse.Infrastructure.Identity;
 using CleanSse.Infrastructure.Persistence;
 using CleanSse.Infrastructure.Persistence.Outbox;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
 using CleanSse.Infrastructure.Realtime.Redis;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,8 +32,30 @@ public static class DependencyInjection
         // Shared by the outbox and the stream, so an event's payload is serialized once in this process.
         services.AddSingleton<IntegrationEventSerializer>();
         services.AddPersistence(configuration);
+        services.AddIdentityStore(configuration);
         services.AddRealtime(configuration);
         return services;
+    }
+
+    /// <summary>
+    /// Users and roles in the orders database, signed in by ASP.NET Core Identity's bearer tokens or its cookie. The keys
+    /// that protect both are kept in the database, so every instance reads a token or cookie that another one issued.
+    /// </summary>
+    private static void AddIdentityStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddIdentityApiEndpoints<IdentityUser>(options => options.User.RequireUniqueEmail = true)
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<OrdersDbContext>();
+        services.AddScoped<IUserAccounts, UserAccounts>();
+        services.AddOptions<DemoStaffOptions>()
+            .Bind(configuration.GetSection(DemoStaffOptions.SectionName))
+            .Validate(
+                options => string.IsNullOrWhiteSpace(options.Email) == string.IsNullOrEmpty(options.Password),
+                "Auth:DemoStaff needs both Email and Password, or neither.")
+            .ValidateOnStart();
+        services.AddDataProtection()
+            .SetApplicationName("CleanSse")
+            .PersistKeysToDbContext<OrdersDbContext>();
     }
 
     private static void AddPersistence(this IServiceCollection services, IConfiguration configuration)
@@ -107,6 +133,24 @@ public static class DependencyInjection
         services.AddHostedService<LiveEventDispatcher>();
         services.AddHostedService<HeartbeatService>();
         services.AddHostedService<StreamShutdownService>();
+    }
+
+    /// <summary>Creates the <c>Auth:DemoStaff</c> account, or resets its password, when it is configured.</summary>
+    public static async Task EnsureDemoStaffAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var demo = services.GetRequiredService<IOptions<DemoStaffOptions>>().Value;
+        if (!demo.IsSet)
+        {
+            return;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<IUserAccounts>();
+        var refused = await accounts.EnsureStaffAsync(demo.Email!, demo.Password!, cancellationToken);
+        if (refused.Count > 0)
+        {
+            throw new InvalidOperationException($"Auth:DemoStaff could not be set up: {string.Join(" ", refused)}");
+        }
     }
 
     /// <summary>

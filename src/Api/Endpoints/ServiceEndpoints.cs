@@ -8,6 +8,7 @@ public static class ServiceEndpoints
         ArgumentNullException.ThrowIfNull(app);
 
         var api = app.MapGroup("/api");
+        api.MapAuthEndpoints();
         api.MapOrdersEndpoints();
         api.MapEventsEndpoints();
 

@@ -1,14 +1,17 @@
 using CleanSse.Domain.Orders;
 using CleanSse.Infrastructure.Persistence.Outbox;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanSse.Infrastructure.Persistence;
 
 /// <summary>
 /// The orders store. SQLite uses this type; PostgreSQL uses <see cref="PostgresOrdersDbContext"/>, which differs only
-/// in type, so that each provider keeps its own migrations.
+/// in type, so that each provider keeps its own migrations. Users, roles and the data-protection keys that sign their
+/// cookies and tokens live here too: one database to run, back up and share between instances.
 /// </summary>
-public class OrdersDbContext : DbContext
+public class OrdersDbContext : IdentityDbContext, IDataProtectionKeyContext
 {
     public OrdersDbContext(DbContextOptions<OrdersDbContext> options)
         : base(options)
@@ -24,9 +27,12 @@ public class OrdersDbContext : DbContext
 
     internal DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(modelBuilder);
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(OrdersDbContext).Assembly);
+        ArgumentNullException.ThrowIfNull(builder);
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(OrdersDbContext).Assembly);
     }
 }

@@ -79,6 +79,12 @@ internal sealed class ConnectionAttempt : IAsyncDisposable
             request.Headers.TryAddWithoutValidation(SseClient.LastEventIdHeader, lastEventId);
         }
 
+        if (_options.AccessTokenProvider is { } tokens
+            && await tokens(_userToken).ConfigureAwait(false) is { Length: > 0 } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
         if (_options.ConfigureRequest is { } configure)
         {
             await configure(request, _userToken).ConfigureAwait(false);

@@ -31,7 +31,13 @@ public sealed record SseClientOptions
     /// </summary>
     public TimeSpan? IdleTimeout { get; init; }
 
-    /// <summary>Run on every attempt before the request is sent, e.g. to set a fresh <c>Authorization</c> header.</summary>
+    /// <summary>
+    /// Asked for an access token on every attempt, the first and each reconnect, so a token refreshed meanwhile is the
+    /// one sent. A token it returns goes out as <c>Authorization: Bearer</c>; null or empty sends none.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; init; }
+
+    /// <summary>Run on every attempt before the request is sent, after the access token is set; it may replace any header.</summary>
     public Func<HttpRequestMessage, CancellationToken, ValueTask>? ConfigureRequest { get; init; }
 
     /// <summary>Told before each wait to reconnect, e.g. to log it.</summary>

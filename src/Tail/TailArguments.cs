@@ -9,22 +9,32 @@ internal sealed record TailArguments(
     string? LastEventId,
     int? MaxEvents,
     bool Reconnect,
-    IReadOnlyList<KeyValuePair<string, string>> Headers)
+    IReadOnlyList<KeyValuePair<string, string>> Headers,
+    string? Token)
 {
+    /// <summary>Where the access token comes from when <c>--token</c> is not given: it then stays out of process lists.</summary>
+    public const string TokenVariable = "CLEANSSE_TOKEN";
+
     public const string Usage = """
-        usage: tail URL [--json] [--last-event-id ID] [--max-events N] [--no-reconnect] [-H "Name: value"]...
+        usage: tail URL [--json] [--last-event-id ID] [--max-events N] [--no-reconnect] [--token T] [-H "Name: value"]...
           URL                 an http or https address of a text/event-stream
           --json              one JSON object a line: {"type":..,"data":..,"lastEventId":..}
           --last-event-id ID  resume after the event with this id (sent as Last-Event-ID)
           --max-events N      stop after N events
           --no-reconnect      stop when the first connection ends
+          --token T           sign in with this access token (POST /api/auth/login); default: $CLEANSSE_TOKEN
           -H "Name: value"    add a request header; may be repeated
         exit: 0 done, 1 the stream failed, 2 bad arguments
         """;
 
     /// <summary>The parsed arguments, or null with <paramref name="error"/> telling what is wrong.</summary>
-    public static TailArguments? Parse(IReadOnlyList<string> args, out string? error)
+    public static TailArguments? Parse(IReadOnlyList<string> args, out string? error) =>
+        Parse(args, Environment.GetEnvironmentVariable(TokenVariable), out error);
+
+    /// <summary>As <see cref="Parse(IReadOnlyList{string}, out string?)"/>, with the token the environment gives.</summary>
+    public static TailArguments? Parse(IReadOnlyList<string> args, string? environmentToken, out string? error)
     {
+        string? token = null;
         Uri? url = null;
         var json = false;
         string? lastEventId = null;
@@ -43,6 +53,13 @@ internal sealed record TailArguments(
                     break;
                 case "--no-reconnect":
                     reconnect = false;
+                    break;
+                case "--token":
+                    if (!TryValue(args, ref i, out token, out error))
+                    {
+                        return null;
+                    }
+
                     break;
                 case "--last-event-id":
                     if (!TryValue(args, ref i, out lastEventId, out error))
@@ -102,7 +119,8 @@ internal sealed record TailArguments(
             return null;
         }
 
-        return new TailArguments(url, json, lastEventId, maxEvents, reconnect, headers);
+        token ??= string.IsNullOrWhiteSpace(environmentToken) ? null : environmentToken.Trim();
+        return new TailArguments(url, json, lastEventId, maxEvents, reconnect, headers, token);
     }
 
     private static bool TryValue(IReadOnlyList<string> args, ref int i, out string value, out string? error)

@@ -42,6 +42,7 @@ internal static class TailCommand
         {
             LastEventId = arguments.LastEventId,
             Reconnect = arguments.Reconnect,
+            AccessTokenProvider = arguments.Token is { } token ? _ => ValueTask.FromResult<string?>(token) : null,
             ConfigureRequest = arguments.Headers.Count == 0 ? null : (request, _) =>
             {
                 foreach (var (name, value) in arguments.Headers)

@@ -36,6 +36,36 @@ public sealed class RequestConformanceTests
         events.ShouldBe([new SseEvent("message", "x", "41")]);
     }
 
+    [Fact]
+    public async Task The_access_token_provider_is_asked_on_every_attempt_and_its_token_sent_as_bearer()
+    {
+        await using var server = await TestServer.StartAsync((context, number) =>
+            TestServer.WriteStreamAsync(context, $"id: {number}\ndata: {number}\n\n"));
+        var asked = 0;
+        using var client = Streams.Reconnecting(server, new SseClientOptions
+        {
+            // A provider that refreshes: each attempt gets the token current at that moment.
+            AccessTokenProvider = _ => ValueTask.FromResult<string?>($"token-{Interlocked.Increment(ref asked)}"),
+        });
+
+        await Streams.CollectAsync(client, count: 3);
+
+        (await server.NextRequestAsync()).Header("Authorization").ShouldBe("Bearer token-1");
+        (await server.NextRequestAsync()).Header("Authorization").ShouldBe("Bearer token-2");
+        (await server.NextRequestAsync()).Header("Authorization").ShouldBe("Bearer token-3");
+    }
+
+    [Fact]
+    public async Task No_authorization_header_is_sent_when_the_provider_has_no_token()
+    {
+        await using var server = await TestServer.StreamingAsync("data: x\n\n");
+        using var client = Streams.OneShot(server, new SseClientOptions { AccessTokenProvider = _ => ValueTask.FromResult<string?>(null) });
+
+        await Streams.CollectAsync(client);
+
+        (await server.NextRequestAsync()).Header("Authorization").ShouldBeNull();
+    }
+
     [Theory]
     [InlineData(301)]
     [InlineData(302)]

@@ -81,6 +81,32 @@ public sealed class TailTests
     }
 
     [Fact]
+    public async Task Token_signs_the_stream_in_as_a_bearer()
+    {
+        await using var server = await TestServer.StreamingAsync("data: x\n\n");
+
+        var (exit, _, _) = await RunAsync(server.Url().ToString(), "--no-reconnect", "--token", "t0k3n");
+
+        exit.ShouldBe(0);
+        (await server.NextRequestAsync()).Header("Authorization").ShouldBe("Bearer t0k3n");
+    }
+
+    [Theory]
+    [InlineData(null, "from-env", "from-env")]
+    [InlineData("from-flag", "from-env", "from-flag")]
+    [InlineData(null, "  ", null)]
+    [InlineData(null, null, null)]
+    public void The_token_comes_from_the_flag_or_else_from_CLEANSSE_TOKEN(string? flag, string? environment, string? expected)
+    {
+        string[] args = flag is null ? ["http://127.0.0.1/a"] : ["http://127.0.0.1/a", "--token", flag];
+
+        var parsed = TailArguments.Parse(args, environment, out var error);
+
+        error.ShouldBeNull();
+        parsed.ShouldNotBeNull().Token.ShouldBe(expected);
+    }
+
+    [Fact]
     public async Task Reconnecting_is_the_default()
     {
         await using var server = await ScriptedServer.StartAsync((context, number) =>

@@ -21,12 +21,14 @@ public sealed class Order
     private Order()
     {
         Id = string.Empty;
+        CustomerId = string.Empty;
         Customer = string.Empty;
     }
 
-    private Order(string id, string customer, IEnumerable<OrderLine> lines, string? note, DateTimeOffset createdAt)
+    private Order(string id, string customerId, string customer, IEnumerable<OrderLine> lines, string? note, DateTimeOffset createdAt)
     {
         Id = id;
+        CustomerId = customerId;
         Customer = customer;
         Note = note;
         CreatedAt = createdAt;
@@ -36,6 +38,9 @@ public sealed class Order
     }
 
     public string Id { get; private set; }
+
+    /// <summary>The user who placed the order and owns it; <see cref="Customer"/> is only the name they gave.</summary>
+    public string CustomerId { get; private set; }
 
     public string Customer { get; private set; }
 
@@ -49,7 +54,7 @@ public sealed class Order
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    public static Order Create(string id, string customer, IEnumerable<OrderLine> lines, string? note, DateTimeOffset createdAt)
+    public static Order Create(string id, string customerId, string customer, IEnumerable<OrderLine> lines, string? note, DateTimeOffset createdAt)
     {
         ArgumentNullException.ThrowIfNull(lines);
 
@@ -58,12 +63,17 @@ public sealed class Order
             throw new DomainException("An order needs an id.");
         }
 
+        if (string.IsNullOrWhiteSpace(customerId))
+        {
+            throw new DomainException("An order needs the id of the customer who places it.");
+        }
+
         if (string.IsNullOrWhiteSpace(customer))
         {
             throw new DomainException("An order needs a customer.");
         }
 
-        var order = new Order(id, customer, lines, note, createdAt.ToUniversalTime());
+        var order = new Order(id, customerId, customer, lines, note, createdAt.ToUniversalTime());
         if (order._lines.Count == 0)
         {
             throw new DomainException("An order needs at least one line.");
@@ -79,6 +89,8 @@ public sealed class Order
         var sum = lines.Sum(line => line.Subtotal);
         return Math.Round(sum, 2, MidpointRounding.AwayFromZero);
     }
+
+    public bool IsOwnedBy(string? userId) => userId is not null && string.Equals(CustomerId, userId, StringComparison.Ordinal);
 
     public bool CanChangeStatusTo(OrderStatus next) => AllowedTransitions[Status].Contains(next);
 

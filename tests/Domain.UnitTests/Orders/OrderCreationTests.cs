@@ -13,9 +13,10 @@ public sealed class OrderCreationTests
         var createdAt = new DateTimeOffset(2026, 11, 24, 9, 30, 0, TimeSpan.Zero);
         OrderLine[] lines = [new OrderLine("BOOK-1", 2, 12.5m), new OrderLine("PEN-7", 1, 0.99m)];
 
-        var order = Order.Create("o-42", "Ada Lovelace", lines, "ring twice", createdAt);
+        var order = Order.Create("o-42", "customer-1", "Ada Lovelace", lines, "ring twice", createdAt);
 
         order.Id.ShouldBe("o-42");
+        order.CustomerId.ShouldBe("customer-1");
         order.Customer.ShouldBe("Ada Lovelace");
         order.Note.ShouldBe("ring twice");
         order.Lines.ShouldBe(lines);
@@ -24,10 +25,31 @@ public sealed class OrderCreationTests
         order.CreatedAt.ShouldBe(createdAt);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void An_order_needs_the_id_of_its_customer(string? customerId)
+    {
+        Should.Throw<DomainException>(() => Order.Create("o1", customerId!, "Ada", OneLine, null, DateTimeOffset.UnixEpoch));
+    }
+
+    [Theory]
+    [InlineData("customer-1", true)]
+    [InlineData("customer-2", false)]
+    [InlineData("CUSTOMER-1", false)]
+    [InlineData(null, false)]
+    public void An_order_is_owned_by_exactly_the_user_who_placed_it(string? userId, bool owned)
+    {
+        var order = Order.Create("o1", "customer-1", "Ada", OneLine, null, DateTimeOffset.UnixEpoch);
+
+        order.IsOwnedBy(userId).ShouldBe(owned);
+    }
+
     [Fact]
     public void The_note_is_optional()
     {
-        var order = Order.Create("o1", "Ada", OneLine, null, DateTimeOffset.UnixEpoch);
+        var order = Order.Create("o1", "customer-1", "Ada", OneLine, null, DateTimeOffset.UnixEpoch);
 
         order.Note.ShouldBeNull();
     }
@@ -37,7 +59,7 @@ public sealed class OrderCreationTests
     {
         var local = new DateTimeOffset(2026, 11, 24, 11, 30, 0, TimeSpan.FromHours(2));
 
-        var order = Order.Create("o1", "Ada", OneLine, null, local);
+        var order = Order.Create("o1", "customer-1", "Ada", OneLine, null, local);
 
         order.CreatedAt.Offset.ShouldBe(TimeSpan.Zero);
         order.CreatedAt.ShouldBe(local);
@@ -49,7 +71,7 @@ public sealed class OrderCreationTests
     {
         var lines = new List<OrderLine> { new("A", 1, 1m) };
 
-        var order = Order.Create("o1", "Ada", lines, null, DateTimeOffset.UnixEpoch);
+        var order = Order.Create("o1", "customer-1", "Ada", lines, null, DateTimeOffset.UnixEpoch);
         lines.Add(new OrderLine("B", 1, 100m));
 
         order.Lines.Count.ShouldBe(1);
@@ -63,7 +85,7 @@ public sealed class OrderCreationTests
     [InlineData(null)]
     public void An_order_without_a_customer_is_refused(string? customer)
     {
-        Should.Throw<DomainException>(() => Order.Create("o1", customer!, OneLine, null, DateTimeOffset.UnixEpoch))
+        Should.Throw<DomainException>(() => Order.Create("o1", "customer-1", customer!, OneLine, null, DateTimeOffset.UnixEpoch))
             .Message.ShouldContain("customer");
     }
 
@@ -73,21 +95,21 @@ public sealed class OrderCreationTests
     [InlineData(null)]
     public void An_order_without_an_id_is_refused(string? id)
     {
-        Should.Throw<DomainException>(() => Order.Create(id!, "Ada", OneLine, null, DateTimeOffset.UnixEpoch))
+        Should.Throw<DomainException>(() => Order.Create(id!, "customer-1", "Ada", OneLine, null, DateTimeOffset.UnixEpoch))
             .Message.ShouldContain("id");
     }
 
     [Fact]
     public void An_order_without_lines_is_refused()
     {
-        Should.Throw<DomainException>(() => Order.Create("o1", "Ada", [], null, DateTimeOffset.UnixEpoch))
+        Should.Throw<DomainException>(() => Order.Create("o1", "customer-1", "Ada", [], null, DateTimeOffset.UnixEpoch))
             .Message.ShouldContain("line");
     }
 
     [Fact]
     public void A_null_line_list_is_a_programming_error()
     {
-        Should.Throw<ArgumentNullException>(() => Order.Create("o1", "Ada", null!, null, DateTimeOffset.UnixEpoch));
+        Should.Throw<ArgumentNullException>(() => Order.Create("o1", "customer-1", "Ada", null!, null, DateTimeOffset.UnixEpoch));
     }
 
     [Theory]

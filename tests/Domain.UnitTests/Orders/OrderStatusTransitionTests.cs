@@ -96,7 +96,7 @@ public sealed class OrderStatusTransitionTests
 
     private static Order OrderIn(OrderStatus status)
     {
-        var order = Order.Create("order-1", "Ada", [new OrderLine("A", 1, 1m)], null, DateTimeOffset.UnixEpoch);
+        var order = Order.Create("order-1", "customer-1", "Ada", [new OrderLine("A", 1, 1m)], null, DateTimeOffset.UnixEpoch);
         OrderStatus[] path = status switch
         {
             OrderStatus.New => [],

@@ -39,7 +39,7 @@ public sealed class OrderTotalTests
     public void Total_is_the_sum_of_quantity_times_unit_price_rounded_to_cents_half_away_from_zero(
         OrderLine[] lines, decimal expected)
     {
-        var order = Order.Create("o1", "Ada", lines, null, DateTimeOffset.UnixEpoch);
+        var order = Order.Create("o1", "customer-1", "Ada", lines, null, DateTimeOffset.UnixEpoch);
 
         order.Total.ShouldBe(expected);
     }
@@ -54,7 +54,7 @@ public sealed class OrderTotalTests
     [Fact]
     public void Total_has_at_most_two_decimal_places()
     {
-        var order = Order.Create("o1", "Ada", [new OrderLine("A", 7, 0.123456m)], null, DateTimeOffset.UnixEpoch);
+        var order = Order.Create("o1", "customer-1", "Ada", [new OrderLine("A", 7, 0.123456m)], null, DateTimeOffset.UnixEpoch);
 
         order.Total.ShouldBe(0.86m);
         order.Total.Scale.ShouldBeLessThanOrEqualTo((byte)2);
@@ -71,7 +71,7 @@ public sealed class OrderTotalTests
     [Fact]
     public void Status_changes_leave_the_total_unchanged()
     {
-        var order = Order.Create("o1", "Ada", [new OrderLine("A", 2, 12.5m)], null, DateTimeOffset.UnixEpoch);
+        var order = Order.Create("o1", "customer-1", "Ada", [new OrderLine("A", 2, 12.5m)], null, DateTimeOffset.UnixEpoch);
 
         order.ChangeStatus(OrderStatus.Paid);
         order.ChangeStatus(OrderStatus.Shipped);

@@ -1,12 +1,13 @@
 using System.Text.Json.Serialization;
 using CleanSse.Api.ErrorHandling;
-using CleanSse.Application;
 using CleanSse.Api.Security;
+using CleanSse.Application;
 using CleanSse.Application.Common.Behaviours;
 using CleanSse.Application.Common.Security;
 using CleanSse.Application.Orders;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Publishing;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using OpenTelemetry.Metrics;
 using Serilog;
@@ -29,6 +30,7 @@ public static class DependencyInjection
             options.PipelineBehaviors =
             [
                 typeof(LoggingBehaviour<,>),
+                typeof(AuthorizationBehaviour<,>),
                 typeof(PublishIntegrationEventsBehaviour<,>),
                 typeof(ValidationBehaviour<,>),
             ];
@@ -60,6 +62,7 @@ public static class DependencyInjection
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
         services.AddAuthorization();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemDetailsAuthorizationResultHandler>();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
         // The dashboard is a few ES modules importing each other: after a deploy a browser must not run a cached old

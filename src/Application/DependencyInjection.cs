@@ -27,6 +27,7 @@ public static class DependencyInjection
         services.AddScoped<ScopedIntegrationEvents>();
         services.AddScoped<IIntegrationEvents>(provider => provider.GetRequiredService<ScopedIntegrationEvents>());
         services.AddScoped<IntegrationEventPublisher>();
+        services.AddScoped<OrderAccessPolicy>();
         return services;
     }
 }

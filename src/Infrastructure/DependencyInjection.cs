@@ -1,8 +1,8 @@
 using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Persistence;
-using CleanSse.Infrastructure.Messaging;
 using CleanSse.Application.Common.Security;
 using CleanSse.Infrastructure.Identity;
+using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Persistence;
 using CleanSse.Infrastructure.Persistence.Outbox;
 using CleanSse.Infrastructure.Realtime;
@@ -144,12 +144,34 @@ public static class DependencyInjection
             return;
         }
 
-        await using var scope = services.CreateAsyncScope();
-        var accounts = scope.ServiceProvider.GetRequiredService<IUserAccounts>();
-        var refused = await accounts.EnsureStaffAsync(demo.Email!, demo.Password!, cancellationToken);
-        if (refused.Count > 0)
+        // Instances that start together on one database may set the account up at the same moment: the loser of that
+        // race reads again, finds it done, and goes on.
+        const int attempts = 5;
+        for (var attempt = 1; ; attempt++)
         {
-            throw new InvalidOperationException($"Auth:DemoStaff could not be set up: {string.Join(" ", refused)}");
+            IReadOnlyList<string> refused;
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                var accounts = scope.ServiceProvider.GetRequiredService<IUserAccounts>();
+                refused = await accounts.EnsureStaffAsync(demo.Email!, demo.Password!, cancellationToken);
+            }
+            catch (DbUpdateException) when (attempt < attempts)
+            {
+                refused = ["The account was being set up by another instance."];
+            }
+
+            if (refused.Count == 0)
+            {
+                return;
+            }
+
+            if (attempt == attempts)
+            {
+                throw new InvalidOperationException($"Auth:DemoStaff could not be set up: {string.Join(" ", refused)}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
         }
     }
 

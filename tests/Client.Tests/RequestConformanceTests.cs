@@ -39,8 +39,8 @@ public sealed class RequestConformanceTests
     [Fact]
     public async Task The_access_token_provider_is_asked_on_every_attempt_and_its_token_sent_as_bearer()
     {
-        await using var server = await TestServer.StartAsync((context, number) =>
-            TestServer.WriteStreamAsync(context, $"id: {number}\ndata: {number}\n\n"));
+        await using var server = await ScriptedServer.StartAsync((context, number) =>
+            ScriptedServer.WriteStreamAsync(context, $"id: {number}\ndata: {number}\n\n"));
         var asked = 0;
         using var client = Streams.Reconnecting(server, new SseClientOptions
         {
@@ -58,7 +58,7 @@ public sealed class RequestConformanceTests
     [Fact]
     public async Task No_authorization_header_is_sent_when_the_provider_has_no_token()
     {
-        await using var server = await TestServer.StreamingAsync("data: x\n\n");
+        await using var server = await ScriptedServer.StreamingAsync("data: x\n\n");
         using var client = Streams.OneShot(server, new SseClientOptions { AccessTokenProvider = _ => ValueTask.FromResult<string?>(null) });
 
         await Streams.CollectAsync(client);

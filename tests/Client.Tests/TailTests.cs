@@ -83,7 +83,7 @@ public sealed class TailTests
     [Fact]
     public async Task Token_signs_the_stream_in_as_a_bearer()
     {
-        await using var server = await TestServer.StreamingAsync("data: x\n\n");
+        await using var server = await ScriptedServer.StreamingAsync("data: x\n\n");
 
         var (exit, _, _) = await RunAsync(server.Url().ToString(), "--no-reconnect", "--token", "t0k3n");
 

@@ -77,6 +77,11 @@ public sealed class ServiceHost : IRunningService, IAsyncDisposable
         {
             ["ConnectionStrings:Orders"] = $"Data Source={databasePath}",
         };
+        foreach (var (key, value) in TestUsers.StaffSettings)
+        {
+            all[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;
@@ -89,6 +94,7 @@ public sealed class ServiceHost : IRunningService, IAsyncDisposable
         {
             await Task.Run(factory.StartServer, cancellationToken);
             host.Clients = new ServiceClients(factory.ListeningAddress());
+            await host.Clients.SignInAsync(TestUsers.Staff, cancellationToken);
         }
         catch
         {

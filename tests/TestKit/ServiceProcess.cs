@@ -20,7 +20,7 @@ public sealed class ServiceProcess : IRunningService, IAsyncDisposable
 
     // Settings the test machine's environment could carry into the child and that would change what is tested.
     private static readonly string[] InheritedPrefixesToDrop =
-        ["ConnectionStrings__", "Database__", "Realtime__", "Outbox__", "Serilog__", "ASPNETCORE_", "Logging__"];
+        ["ConnectionStrings__", "Database__", "Realtime__", "Outbox__", "Serilog__", "ASPNETCORE_", "Logging__", "Auth__"];
 
     private readonly Dictionary<string, string> _environment;
     private readonly ConcurrentQueue<string> _output = new();
@@ -33,6 +33,11 @@ public sealed class ServiceProcess : IRunningService, IAsyncDisposable
     {
         Name = name;
         _environment = new(environment, StringComparer.Ordinal);
+        foreach (var (key, value) in TestUsers.StaffSettings)
+        {
+            _environment.TryAdd(key.Replace(":", "__", StringComparison.Ordinal), value!);
+        }
+
         Port = LoopbackPorts.Free();
         Clients = new ServiceClients(new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}/")));
     }
@@ -152,6 +157,7 @@ public sealed class ServiceProcess : IRunningService, IAsyncDisposable
         _process = process;
 
         await WaitUntilHealthyAsync(process, cancellationToken);
+        await Clients.SignInAsync(TestUsers.Staff, cancellationToken);
     }
 
     /// <summary>A graceful stop, as <c>docker stop</c> or systemd would do it: SIGTERM, then wait for the exit.</summary>

@@ -12,7 +12,8 @@ public static class EventsEndpoints
         ArgumentNullException.ThrowIfNull(api);
         api.MapEventStream("/events")
             .WithName("OpenStream")
-            .WithTags("Events");
+            .WithTags("Events")
+            .RequireAuthorization();
         return api;
     }
 }

@@ -13,7 +13,7 @@ public static class OrdersEndpoints
 {
     public static RouteGroupBuilder MapOrdersEndpoints(this RouteGroupBuilder api)
     {
-        var orders = api.MapGroup("/orders").WithTags("Orders");
+        var orders = api.MapGroup("/orders").WithTags("Orders").RequireAuthorization();
 
         orders.MapPost("/", CreateOrder)
             .WithName(nameof(CreateOrder))

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CleanSse.Application.Common.Exceptions;
+using CleanSse.Application.Common.Security;
 using CleanSse.Domain.Common;
 using CleanSse.Domain.Orders;
 using FluentValidation;
@@ -23,6 +24,8 @@ public sealed partial class ProblemDetailsExceptionHandler(
             ValidationException validation => ValidationProblem(validation),
             BadHttpRequestException badRequest => BadRequestProblem(badRequest),
             NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
+            UnauthorizedAccessException unauthorized => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", unauthorized.Message),
+            ForbiddenAccessException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", forbidden.Message),
             InvalidOrderTransitionException transition => Problem(StatusCodes.Status409Conflict, "Status change not allowed", transition.Message),
             ConcurrencyConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflicting change", conflict.Message),
             DomainException domain => Problem(StatusCodes.Status400BadRequest, "Invalid request", domain.Message),

@@ -19,6 +19,12 @@ internal sealed class UserAccounts(UserManager<IdentityUser> users, RoleManager<
 
         cancellationToken.ThrowIfCancellationRequested();
         var user = await users.FindByEmailAsync(email);
+        if (user is not null && await users.CheckPasswordAsync(user, password) && await users.IsInRoleAsync(user, Roles.Staff))
+        {
+            // Already so: nothing to write, and instances starting together with the same demo account do not race.
+            return [];
+        }
+
         IdentityResult result;
         if (user is null)
         {

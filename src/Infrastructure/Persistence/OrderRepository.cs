@@ -11,8 +11,9 @@ internal sealed class OrderRepository(OrdersDbContext db) : IOrderRepository
     public Task<Order?> FindAsync(string id, CancellationToken cancellationToken) =>
         db.Orders.FirstOrDefaultAsync(order => order.Id == id, cancellationToken);
 
-    public async Task<IReadOnlyList<Order>> ListNewestFirstAsync(int limit, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<Order>> ListNewestFirstAsync(int limit, string? customerId, CancellationToken cancellationToken) =>
         await db.Orders.AsNoTracking()
+            .Where(order => customerId == null || order.CustomerId == customerId)
             .OrderByDescending(order => order.CreatedAt)
             .ThenByDescending(order => order.Id)
             .Take(limit)

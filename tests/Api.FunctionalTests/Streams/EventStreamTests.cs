@@ -124,7 +124,8 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
     public async Task Clients_that_reset_the_connection_right_after_asking_leave_no_stream_behind()
     {
         await Eventually.HoldsAsync(() => Hub.Count == 0, "no stream is open before the test", cancellationToken: TestContext.Current.CancellationToken);
-        var request = Encoding.ASCII.GetBytes($"GET {SseReader.EventsPath} HTTP/1.1\r\nHost: {BaseAddress.Authority}\r\n\r\n");
+        var request = Encoding.ASCII.GetBytes(
+            $"GET {SseReader.EventsPath} HTTP/1.1\r\nHost: {BaseAddress.Authority}\r\nAuthorization: Bearer {fixture.Host.Clients.AccessToken}\r\n\r\n");
 
         await Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken }, async (_, cancellationToken) =>
         {

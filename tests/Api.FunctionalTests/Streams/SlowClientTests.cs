@@ -62,7 +62,8 @@ public sealed class SlowClientTests(SlowClientFixture fixture) : IClassFixture<S
         try
         {
             await socket.ConnectAsync(IPAddress.Loopback, fixture.Host.BaseAddress.Port, TestContext.Current.CancellationToken);
-            var request = $"GET {SseReader.EventsPath} HTTP/1.1\r\nHost: {fixture.Host.BaseAddress.Authority}\r\nAccept: text/event-stream\r\n\r\n";
+            var request = $"GET {SseReader.EventsPath} HTTP/1.1\r\nHost: {fixture.Host.BaseAddress.Authority}\r\nAccept: text/event-stream\r\n" +
+                $"Authorization: Bearer {fixture.Host.Clients.AccessToken}\r\n\r\n";
             await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes(request), SocketFlags.None, TestContext.Current.CancellationToken);
             return socket;
         }

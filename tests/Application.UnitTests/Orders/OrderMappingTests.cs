@@ -31,6 +31,7 @@ public sealed class OrderMappingTests
     {
         var order = Order.Create(
             "o-1",
+            "customer-1",
             "Ada",
             [new OrderLine("BOOK-1", 2, 12.5m), new OrderLine("PEN-7", 3, 0.99m)],
             "ring twice",
@@ -39,6 +40,7 @@ public sealed class OrderMappingTests
         var dto = order.Adapt<OrderDto>(Mapping.Config);
 
         dto.Id.ShouldBe("o-1");
+        dto.CustomerId.ShouldBe("customer-1");
         dto.Customer.ShouldBe("Ada");
         dto.Note.ShouldBe("ring twice");
         dto.Total.ShouldBe(27.97m);

@@ -11,10 +11,12 @@ internal static class SampleOrders
         string id = "0192f0a1b2c34d5e8f90123456789abc",
         string customer = "Ada",
         OrderStatus status = OrderStatus.New,
-        DateTimeOffset? createdAt = null)
+        DateTimeOffset? createdAt = null,
+        string customerId = FakeCurrentUser.CustomerId)
     {
         var order = Order.Create(
             id,
+            customerId,
             customer,
             [new OrderLine("BOOK-1", 2, 12.5m), new OrderLine("PEN-7", 3, 0.99m)],
             "leave at the door",

@@ -15,6 +15,7 @@ public sealed class IntegrationEventSerializerTests
     {
         var order = Order.Create(
             "0192f0a1b2c34d5e8f90123456789abc",
+            "customer-1",
             "Ada Lovelace",
             [new OrderLine("BOOK-1", 2, 12.5m), new OrderLine("PEN-7", 3, 0.335m)],
             "ring twice",
@@ -32,7 +33,7 @@ public sealed class IntegrationEventSerializerTests
 
         // The outside contract (SPEC section 3): the order JSON, camelCase, on one line. A change here is a new version.
         json.ShouldBe(
-            """{"id":"0192f0a1b2c34d5e8f90123456789abc","customer":"Ada Lovelace","items":[{"sku":"BOOK-1","quantity":2,"unitPrice":12.5},{"sku":"PEN-7","quantity":3,"unitPrice":0.335}],"note":"ring twice","total":26.01,"status":"paid","createdAt":"2026-11-24T09:30:15.25Z"}""");
+            """{"id":"0192f0a1b2c34d5e8f90123456789abc","customerId":"customer-1","customer":"Ada Lovelace","items":[{"sku":"BOOK-1","quantity":2,"unitPrice":12.5},{"sku":"PEN-7","quantity":3,"unitPrice":0.335}],"note":"ring twice","total":26.01,"status":"paid","createdAt":"2026-11-24T09:30:15.25Z"}""");
     }
 
     [Fact]

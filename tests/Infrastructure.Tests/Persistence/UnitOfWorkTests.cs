@@ -86,7 +86,7 @@ public sealed class UnitOfWorkTests : IAsyncLifetime
     }
 
     private static Order NewOrder() =>
-        Order.Create(Guid.CreateVersion7(Now).ToString("N"), "Ada", [new OrderLine("BOOK-1", 1, 2m)], null, Now);
+        Order.Create(Guid.CreateVersion7(Now).ToString("N"), "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 2m)], null, Now);
 
     private OrdersDbContext NewContext() =>
         new(new DbContextOptionsBuilder<OrdersDbContext>().UseSqlite(_connection).Options);

@@ -36,7 +36,7 @@ public sealed class OrderEventsSsePublisherTests : IDisposable
     [Fact]
     public async Task A_created_order_is_appended_as_new_order_under_its_event_id_with_the_string_the_outbox_stored()
     {
-        var created = OrderCreated.For(Order.Create("42", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now), Now);
+        var created = OrderCreated.For(Order.Create("42", "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now), Now);
         var stored = _serializer.Serialize(created, OrderCreated.EventType);
 
         await _publisher.Handle(created, Token);
@@ -50,7 +50,7 @@ public sealed class OrderEventsSsePublisherTests : IDisposable
     [Fact]
     public async Task A_status_change_is_appended_as_order_updated()
     {
-        var order = Order.Create("42", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now);
+        var order = Order.Create("42", "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now);
         order.ChangeStatus(OrderStatus.Paid);
 
         await _publisher.Handle(OrderStatusChanged.For(order, Now), Token);
@@ -63,7 +63,7 @@ public sealed class OrderEventsSsePublisherTests : IDisposable
     [Fact]
     public async Task The_same_event_published_twice_request_and_sweep_is_logged_once()
     {
-        var created = OrderCreated.For(Order.Create("42", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now), Now);
+        var created = OrderCreated.For(Order.Create("42", "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now), Now);
         var swept = _serializer.Deserialize(OrderCreated.EventType, created.EventId, created.OccurredAt, _serializer.Serialize(created, OrderCreated.EventType));
 
         await _publisher.Handle(created, Token);

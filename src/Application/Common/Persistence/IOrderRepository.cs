@@ -8,5 +8,8 @@ public interface IOrderRepository
 
     Task<Order?> FindAsync(string id, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<Order>> ListNewestFirstAsync(int limit, CancellationToken cancellationToken);
+    /// <param name="limit">How many orders at most.</param>
+    /// <param name="customerId">Only this customer's orders; every order when null.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<Order>> ListNewestFirstAsync(int limit, string? customerId, CancellationToken cancellationToken);
 }

@@ -8,6 +8,7 @@ namespace CleanSse.Application.Orders.Events;
 /// </summary>
 public sealed record OrderSnapshotV1(
     string Id,
+    string CustomerId,
     string Customer,
     IReadOnlyList<OrderLineSnapshotV1> Items,
     string? Note,
@@ -20,6 +21,7 @@ public sealed record OrderSnapshotV1(
         ArgumentNullException.ThrowIfNull(order);
         return new OrderSnapshotV1(
             order.Id,
+            order.CustomerId,
             order.Customer,
             [.. order.Lines.Select(line => new OrderLineSnapshotV1(line.Sku, line.Quantity, line.UnitPrice))],
             order.Note,

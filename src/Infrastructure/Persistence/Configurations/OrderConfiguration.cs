@@ -15,6 +15,9 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.ToTable("Orders");
         builder.HasKey(order => order.Id);
         builder.Property(order => order.Id).HasMaxLength(32).ValueGeneratedNever();
+        // Identity's user ids; a customer's own orders are listed by this index.
+        builder.Property(order => order.CustomerId).HasMaxLength(450).IsRequired();
+        builder.HasIndex(order => new { order.CustomerId, order.CreatedAt });
         builder.Property(order => order.Customer).HasMaxLength(CreateOrderCommandValidator.CustomerMaxLength).IsRequired();
         builder.Property(order => order.Note).HasMaxLength(CreateOrderCommandValidator.NoteMaxLength);
         builder.Property(order => order.Total).HasPrecision(28, 2);

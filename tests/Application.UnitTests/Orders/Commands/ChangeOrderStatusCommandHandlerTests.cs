@@ -1,6 +1,8 @@
 using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Exceptions;
 using CleanSse.Application.Common.Persistence;
+using CleanSse.Application.Common.Security;
+using CleanSse.Application.Orders;
 using CleanSse.Application.Orders.Commands.ChangeOrderStatus;
 using CleanSse.Application.Orders.Events;
 using CleanSse.Application.UnitTests.TestKit;
@@ -25,7 +27,7 @@ public sealed class ChangeOrderStatusCommandHandlerTests
 
     public ChangeOrderStatusCommandHandlerTests()
     {
-        _handler = new ChangeOrderStatusCommandHandler(_orders, _unitOfWork, _events, Mapping.Config, _clock);
+        _handler = HandlerFor(FakeCurrentUser.Staff);
     }
 
     public static TheoryData<OrderStatus, string, string> AllowedChanges => new()
@@ -147,4 +149,51 @@ public sealed class ChangeOrderStatusCommandHandlerTests
         OrderStatus.Cancelled => "cancelled",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
+
+    [Fact]
+    public async Task A_customer_may_cancel_their_own_new_order()
+    {
+        var order = SampleOrders.Create(id: OrderId, status: OrderStatus.New);
+        _orders.FindAsync(OrderId, Arg.Any<CancellationToken>()).Returns(order);
+
+        var changed = await HandlerFor(FakeCurrentUser.Customer).Handle(new ChangeOrderStatusCommand(OrderId, "cancelled"), TestContext.Current.CancellationToken);
+
+        changed.Status.ShouldBe("cancelled");
+        await _unitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
+    }
+
+    [Theory]
+    [InlineData(OrderStatus.New, "paid")]
+    [InlineData(OrderStatus.Paid, "shipped")]
+    [InlineData(OrderStatus.Paid, "cancelled")]
+    public async Task Any_other_change_by_the_customer_to_their_own_order_is_forbidden_and_changes_nothing(OrderStatus current, string next)
+    {
+        var order = SampleOrders.Create(id: OrderId, status: current);
+        _orders.FindAsync(OrderId, Arg.Any<CancellationToken>()).Returns(order);
+
+        await Should.ThrowAsync<ForbiddenAccessException>(() =>
+            HandlerFor(FakeCurrentUser.Customer).Handle(new ChangeOrderStatusCommand(OrderId, next), TestContext.Current.CancellationToken).AsTask());
+
+        order.Status.ShouldBe(current);
+        _events.DidNotReceiveWithAnyArgs().Raise<OrderStatusChanged>(default!);
+        await _unitOfWork.DidNotReceive().SaveChangesAsync(Arg.Any<CancellationToken>());
+    }
+
+    [Theory]
+    [InlineData("cancelled")]
+    [InlineData("paid")]
+    public async Task Another_customer_s_order_is_not_found_for_any_change(string next)
+    {
+        var order = SampleOrders.Create(id: OrderId, status: OrderStatus.New);
+        _orders.FindAsync(OrderId, Arg.Any<CancellationToken>()).Returns(order);
+
+        await Should.ThrowAsync<NotFoundException>(() =>
+            HandlerFor(FakeCurrentUser.OtherCustomer).Handle(new ChangeOrderStatusCommand(OrderId, next), TestContext.Current.CancellationToken).AsTask());
+
+        order.Status.ShouldBe(OrderStatus.New);
+        await _unitOfWork.DidNotReceive().SaveChangesAsync(Arg.Any<CancellationToken>());
+    }
+
+    private ChangeOrderStatusCommandHandler HandlerFor(FakeCurrentUser user) =>
+        new(_orders, _unitOfWork, _events, new OrderAccessPolicy(user), Mapping.Config, _clock);
 }

@@ -27,7 +27,7 @@ public sealed class CreateOrderCommandHandlerTests
 
     public CreateOrderCommandHandlerTests()
     {
-        _handler = new CreateOrderCommandHandler(_orders, _unitOfWork, _events, Mapping.Config, _clock);
+        _handler = HandlerFor(FakeCurrentUser.Customer);
     }
 
     private static CreateOrderCommand Command => new(
@@ -161,4 +161,27 @@ public sealed class CreateOrderCommandHandlerTests
 
     private IEnumerable<object?> RaisedEvents() =>
         _events.ReceivedCalls().Select(call => call.GetArguments()[0]);
+
+    [Fact]
+    public async Task The_order_belongs_to_the_signed_in_user()
+    {
+        var created = await _handler.Handle(Command, TestContext.Current.CancellationToken);
+
+        created.CustomerId.ShouldBe(FakeCurrentUser.CustomerId);
+        _orders.Received(1).Add(Arg.Is<Order>(order => order.CustomerId == FakeCurrentUser.CustomerId));
+    }
+
+    [Fact]
+    public async Task Without_a_signed_in_user_nothing_is_created()
+    {
+        var anonymous = HandlerFor(FakeCurrentUser.Anonymous);
+
+        await Should.ThrowAsync<UnauthorizedAccessException>(() => anonymous.Handle(Command, TestContext.Current.CancellationToken).AsTask());
+
+        _orders.DidNotReceiveWithAnyArgs().Add(default!);
+        await _unitOfWork.DidNotReceive().SaveChangesAsync(Arg.Any<CancellationToken>());
+    }
+
+    private CreateOrderCommandHandler HandlerFor(FakeCurrentUser user) =>
+        new(_orders, _unitOfWork, _events, user, Mapping.Config, _clock);
 }

@@ -1,5 +1,6 @@
 using CleanSse.Application.Common.Exceptions;
 using CleanSse.Application.Common.Persistence;
+using CleanSse.Application.Orders;
 using CleanSse.Application.Orders.Queries.GetOrderById;
 using CleanSse.Application.UnitTests.TestKit;
 using CleanSse.Domain.Orders;
@@ -14,7 +15,7 @@ public sealed class GetOrderByIdQueryHandlerTests
 
     public GetOrderByIdQueryHandlerTests()
     {
-        _handler = new GetOrderByIdQueryHandler(_orders, Mapping.Config);
+        _handler = HandlerFor(FakeCurrentUser.Staff);
     }
 
     [Fact]
@@ -53,4 +54,29 @@ public sealed class GetOrderByIdQueryHandlerTests
 
         result.Id.ShouldBe("o-7");
     }
+
+    [Fact]
+    public async Task A_customer_gets_their_own_order()
+    {
+        var order = SampleOrders.Create(id: "mine");
+        _orders.FindAsync("mine", Arg.Any<CancellationToken>()).Returns(order);
+
+        var found = await HandlerFor(FakeCurrentUser.Customer).Handle(new GetOrderByIdQuery("mine"), TestContext.Current.CancellationToken);
+
+        found.Id.ShouldBe("mine");
+    }
+
+    [Fact]
+    public async Task Another_customer_s_order_is_not_found_as_if_it_did_not_exist()
+    {
+        var order = SampleOrders.Create(id: "theirs");
+        _orders.FindAsync("theirs", Arg.Any<CancellationToken>()).Returns(order);
+
+        var refused = await Should.ThrowAsync<NotFoundException>(() =>
+            HandlerFor(FakeCurrentUser.OtherCustomer).Handle(new GetOrderByIdQuery("theirs"), TestContext.Current.CancellationToken).AsTask());
+
+        refused.Message.ShouldBe(NotFoundException.For("Order", "theirs").Message);
+    }
+
+    private GetOrderByIdQueryHandler HandlerFor(FakeCurrentUser user) => new(_orders, new OrderAccessPolicy(user), Mapping.Config);
 }

@@ -1,4 +1,5 @@
 using CleanSse.Application.Common.Persistence;
+using CleanSse.Application.Orders;
 using CleanSse.Application.Orders.Queries.GetOrders;
 using CleanSse.Application.UnitTests.TestKit;
 using CleanSse.Domain.Orders;
@@ -13,7 +14,7 @@ public sealed class GetOrdersQueryHandlerTests
 
     public GetOrdersQueryHandlerTests()
     {
-        _handler = new GetOrdersQueryHandler(_orders, Mapping.Config);
+        _handler = HandlerFor(FakeCurrentUser.Staff);
     }
 
     [Fact]
@@ -25,7 +26,7 @@ public sealed class GetOrdersQueryHandlerTests
             SampleOrders.Create(id: "b", status: OrderStatus.Paid, createdAt: SampleOrders.CreatedAt.AddMinutes(1)),
             SampleOrders.Create(id: "a", createdAt: SampleOrders.CreatedAt),
         ];
-        _orders.ListNewestFirstAsync(Arg.Any<int>(), Arg.Any<CancellationToken>()).Returns(newestFirst);
+        _orders.ListNewestFirstAsync(Arg.Any<int>(), Arg.Any<string?>(), Arg.Any<CancellationToken>()).Returns(newestFirst);
 
         var result = await _handler.Handle(new GetOrdersQuery(), TestContext.Current.CancellationToken);
 
@@ -39,31 +40,53 @@ public sealed class GetOrdersQueryHandlerTests
     [InlineData(GetOrdersQuery.MaxLimit)]
     public async Task The_limit_is_passed_to_the_repository(int limit)
     {
-        _orders.ListNewestFirstAsync(Arg.Any<int>(), Arg.Any<CancellationToken>()).Returns([]);
+        _orders.ListNewestFirstAsync(Arg.Any<int>(), Arg.Any<string?>(), Arg.Any<CancellationToken>()).Returns([]);
 
         await _handler.Handle(new GetOrdersQuery(limit), TestContext.Current.CancellationToken);
 
-        await _orders.Received(1).ListNewestFirstAsync(limit, Arg.Any<CancellationToken>());
+        await _orders.Received(1).ListNewestFirstAsync(limit, null, Arg.Any<CancellationToken>());
     }
 
     [Fact]
     public async Task Without_a_limit_the_default_limit_is_asked_for()
     {
-        _orders.ListNewestFirstAsync(Arg.Any<int>(), Arg.Any<CancellationToken>()).Returns([]);
+        _orders.ListNewestFirstAsync(Arg.Any<int>(), Arg.Any<string?>(), Arg.Any<CancellationToken>()).Returns([]);
 
         await _handler.Handle(new GetOrdersQuery(), TestContext.Current.CancellationToken);
 
         GetOrdersQuery.DefaultLimit.ShouldBeInRange(1, GetOrdersQuery.MaxLimit);
-        await _orders.Received(1).ListNewestFirstAsync(GetOrdersQuery.DefaultLimit, Arg.Any<CancellationToken>());
+        await _orders.Received(1).ListNewestFirstAsync(GetOrdersQuery.DefaultLimit, null, Arg.Any<CancellationToken>());
     }
 
     [Fact]
     public async Task No_orders_give_an_empty_list()
     {
-        _orders.ListNewestFirstAsync(Arg.Any<int>(), Arg.Any<CancellationToken>()).Returns([]);
+        _orders.ListNewestFirstAsync(Arg.Any<int>(), Arg.Any<string?>(), Arg.Any<CancellationToken>()).Returns([]);
 
         var result = await _handler.Handle(new GetOrdersQuery(), TestContext.Current.CancellationToken);
 
         result.Orders.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_customer_s_listing_asks_only_for_their_own_orders()
+    {
+        _orders.ListNewestFirstAsync(Arg.Any<int>(), Arg.Any<string?>(), Arg.Any<CancellationToken>()).Returns([]);
+
+        await HandlerFor(FakeCurrentUser.Customer).Handle(new GetOrdersQuery(), TestContext.Current.CancellationToken);
+
+        await _orders.Received(1).ListNewestFirstAsync(GetOrdersQuery.DefaultLimit, FakeCurrentUser.CustomerId, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Staff_list_every_order()
+    {
+        _orders.ListNewestFirstAsync(Arg.Any<int>(), Arg.Any<string?>(), Arg.Any<CancellationToken>()).Returns([]);
+
+        await HandlerFor(FakeCurrentUser.Staff).Handle(new GetOrdersQuery(), TestContext.Current.CancellationToken);
+
+        await _orders.Received(1).ListNewestFirstAsync(GetOrdersQuery.DefaultLimit, null, Arg.Any<CancellationToken>());
+    }
+
+    private GetOrdersQueryHandler HandlerFor(FakeCurrentUser user) => new(_orders, new OrderAccessPolicy(user), Mapping.Config);
 }

@@ -1,5 +1,4 @@
 using CleanSse.Application.Common.Events;
-using CleanSse.Application.Common.Exceptions;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Application.Orders.Events;
 using Mapster;
@@ -11,6 +10,7 @@ public sealed class ChangeOrderStatusCommandHandler(
     IOrderRepository orders,
     IUnitOfWork unitOfWork,
     IIntegrationEvents events,
+    OrderAccessPolicy access,
     TypeAdapterConfig mapping,
     TimeProvider clock) : ICommandHandler<ChangeOrderStatusCommand, OrderDto>
 {
@@ -24,9 +24,8 @@ public sealed class ChangeOrderStatusCommandHandler(
             throw new ArgumentException($"Unknown status '{command.Status}'.", nameof(command));
         }
 
-        var order = await orders.FindAsync(command.Id, cancellationToken)
-            ?? throw NotFoundException.For("Order", command.Id);
-
+        var order = access.EnsureVisible(await orders.FindAsync(command.Id, cancellationToken), command.Id);
+        access.EnsureMayChange(order, next);
         order.ChangeStatus(next);
         events.Raise(OrderStatusChanged.For(order, clock.GetUtcNow()));
         await unitOfWork.SaveChangesAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Persistence;
+using CleanSse.Application.Common.Security;
 using CleanSse.Application.Orders.Events;
 using CleanSse.Domain.Orders;
 using Mapster;
@@ -11,6 +12,7 @@ public sealed class CreateOrderCommandHandler(
     IOrderRepository orders,
     IUnitOfWork unitOfWork,
     IIntegrationEvents events,
+    ICurrentUser user,
     TypeAdapterConfig mapping,
     TimeProvider clock) : ICommandHandler<CreateOrderCommand, OrderDto>
 {
@@ -21,6 +23,7 @@ public sealed class CreateOrderCommandHandler(
         var now = clock.GetUtcNow();
         var order = Order.Create(
             id: Guid.CreateVersion7(now).ToString("N"),
+            customerId: user.UserId ?? throw new UnauthorizedAccessException("Sign in to create an order."),
             customer: command.Customer,
             lines: command.Items.Select(item => new OrderLine(item.Sku, item.Quantity, item.UnitPrice)),
             note: command.Note,

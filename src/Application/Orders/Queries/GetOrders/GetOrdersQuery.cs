@@ -1,7 +1,9 @@
+using CleanSse.Application.Common.Security;
 using Mediator;
 
 namespace CleanSse.Application.Orders.Queries.GetOrders;
 
+[Authorize]
 public sealed record GetOrdersQuery(int Limit = GetOrdersQuery.DefaultLimit) : IQuery<OrdersListDto>
 {
     public const int DefaultLimit = 500;

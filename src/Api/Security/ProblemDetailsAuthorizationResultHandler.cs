@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+
+namespace CleanSse.Api.Security;
+
+/// <summary>
+/// Answers a refused request (401 without a user, 403 without the right) with problem details, as every other error,
+/// the event stream included: it is refused here, before it is a stream, and status-code pages leave streams alone.
+/// </summary>
+public sealed class ProblemDetailsAuthorizationResultHandler(IProblemDetailsService problemDetails) : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(authorizeResult);
+        await _default.HandleAsync(next, context, policy, authorizeResult);
+        if ((authorizeResult.Challenged || authorizeResult.Forbidden) && !context.Response.HasStarted)
+        {
+            var (title, detail) = authorizeResult.Challenged
+                ? ("Unauthorized", "Sign in first: send a bearer token from POST /api/auth/login, or the sign-in cookie.")
+                : ("Forbidden", "The signed-in user may not do this.");
+            await problemDetails.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = context.Response.StatusCode, Title = title, Detail = detail },
+            });
+        }
+    }
+}

@@ -91,9 +91,14 @@ public sealed class BrowserSession(IBrowserContext context) : IAsyncDisposable
         }
     }
 
-    /// <summary>Opens the dashboard at <paramref name="baseAddress"/> in a new tab and waits until its stream is live.</summary>
-    public async Task<Dashboard> OpenDashboardAsync(Uri baseAddress)
+    /// <summary>
+    /// Opens the dashboard at <paramref name="baseAddress"/> in a new tab, signed in as <paramref name="user"/> (staff
+    /// unless said otherwise) with the sign-in cookie the page's own requests and its EventSource then carry, and waits
+    /// until its stream is live.
+    /// </summary>
+    public async Task<Dashboard> OpenDashboardAsync(Uri baseAddress, TestUser? user = null)
     {
+        await SignInAsync(baseAddress, user ?? TestUsers.Staff);
         var page = await context.NewPageAsync();
         page.PageError += (_, error) =>
         {
@@ -105,6 +110,19 @@ public sealed class BrowserSession(IBrowserContext context) : IAsyncDisposable
         var dashboard = new Dashboard(page);
         await dashboard.OpenAsync(baseAddress);
         return dashboard;
+    }
+
+    /// <summary>Sets the context's sign-in cookie for <paramref name="baseAddress"/>, as the dashboard's sign-in does.</summary>
+    public async Task SignInAsync(Uri baseAddress, TestUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var response = await context.APIRequest.PostAsync(
+            new Uri(baseAddress, "/api/auth/login?useCookies=true").ToString(),
+            new() { DataObject = new { email = user.Email, password = user.Password } });
+        if (!response.Ok)
+        {
+            throw new InvalidOperationException($"Signing the browser in answered {response.Status}: {await response.TextAsync()}");
+        }
     }
 
     public async ValueTask DisposeAsync() => await context.DisposeAsync();

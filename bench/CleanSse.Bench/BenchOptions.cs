@@ -40,6 +40,23 @@ public sealed class BenchOptions
 
     public string Redis { get; private set; } = "127.0.0.1:6379";
 
+    /// <summary>Customer streams of the signed-in case, split evenly over <see cref="Customers"/> (0 skips it).</summary>
+    public int AudienceClients { get; private set; }
+
+    public int Customers { get; private set; } = 1_000;
+
+    /// <summary>Staff streams beside the customers' in the signed-in case; each gets every order.</summary>
+    public int AudienceStaff { get; private set; }
+
+    /// <summary>Orders each customer places in the signed-in case's burst.</summary>
+    public int OrdersPerCustomer { get; private set; } = 1;
+
+    /// <summary>Customers posting at once in the signed-in case (each order with its customer's token).</summary>
+    public int AudiencePublishers { get; private set; } = 4;
+
+    /// <summary>Customers registered and signed in at once: each costs the server a password hash or two.</summary>
+    public int SignUpParallel { get; private set; } = 4;
+
     /// <summary>Source addresses 127.0.0.2 .. 127.0.0.(1+N) the clients bind to.</summary>
     public int SourceAddresses { get; private set; } = 16;
 
@@ -88,6 +105,12 @@ public sealed class BenchOptions
                 case "--slow-items": options.SlowItems = Int(value); break;
                 case "--redis-clients": options.RedisClients = Int(value); break;
                 case "--redis": options.Redis = value; break;
+                case "--audience-clients": options.AudienceClients = Int(value); break;
+                case "--customers": options.Customers = Int(value); break;
+                case "--audience-staff": options.AudienceStaff = Int(value); break;
+                case "--orders-per-customer": options.OrdersPerCustomer = Int(value); break;
+                case "--audience-publishers": options.AudiencePublishers = Int(value); break;
+                case "--signup-parallel": options.SignUpParallel = Int(value); break;
                 case "--source-addresses": options.SourceAddresses = Int(value); break;
                 case "--connect-parallel": options.ConnectParallel = Int(value); break;
                 case "--phase-timeout": options.PhaseTimeoutSeconds = Int(value); break;
@@ -95,6 +118,11 @@ public sealed class BenchOptions
                 case "--baseline": options.Baseline = Path.GetFullPath(value); break;
                 default: throw new ArgumentException($"Unknown option {name}.\n{Usage}");
             }
+        }
+
+        if (options.AudienceClients > 0 && (options.Customers < 1 || options.AudienceClients % options.Customers != 0))
+        {
+            throw new ArgumentException($"--audience-clients must be a multiple of --customers.\n{Usage}");
         }
 
         return options;
@@ -110,6 +138,9 @@ public sealed class BenchOptions
           --memory-clients 10000        idle connections for the memory figure (0: skip)
           --slow-clients 1000 --slow-orders 1500 --slow-rate 125 --slow-items 40   slow-consumer case (0: skip)
           --redis-clients 1000 --redis 127.0.0.1:6379               Redis case, two instances (0: skip)
+          --audience-clients 0 --customers 1000 --audience-staff 0  signed-in case: customer streams over that many
+                                        customers, plus staff streams (servers with sign-in only; 0: skip)
+          --orders-per-customer 1 --audience-publishers 4 --signup-parallel 4
           --source-addresses 16 --connect-parallel 200 --phase-timeout 90
           --out artifacts/bench         results.json, results.md, fanout.svg
           --baseline PATH               an earlier build's CleanSse.Api.dll, run as server 'baseline' (add it to --servers)

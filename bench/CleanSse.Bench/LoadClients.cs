@@ -15,12 +15,18 @@ public enum ClientProtocol
     SignalR,
 }
 
+/// <summary>Who a stream signs in as: its access token, and the customer whose orders it may see (-1: staff, every order).</summary>
+public sealed record StreamIdentity(string Token, int Customer);
+
 /// <summary>
 /// Thousands of real client connections over loopback, each a raw socket bound to one of several 127.0.0.x source
 /// addresses (so the ephemeral ports of one address are never exhausted) with one receive loop. The loops parse no
-/// more than they must: the HTTP status, the first message, and the timestamp markers of order events.
+/// more than they must: the HTTP status, the first message, and the timestamp markers of order events. A stream to a
+/// server that signs in sends <c>Authorization: Bearer</c> with the token of that server (<paramref name="tokens"/>,
+/// parallel to <paramref name="servers"/>; null for a server without sign-in) or of its own identity.
 /// </summary>
-public sealed class LoadClients(IReadOnlyList<IPEndPoint> servers, ClientProtocol protocol, int sourceAddresses) : IAsyncDisposable
+public sealed class LoadClients(
+    IReadOnlyList<IPEndPoint> servers, ClientProtocol protocol, int sourceAddresses, IReadOnlyList<string?>? tokens = null) : IAsyncDisposable
 {
     private const int BufferSize = 8 * 1024;
     private static readonly byte[] SignalRHandshake = Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e");
@@ -46,7 +52,9 @@ public sealed class LoadClients(IReadOnlyList<IPEndPoint> servers, ClientProtoco
     public List<string> Errors { get; } = [];
 
     /// <summary>Opens <paramref name="count"/> more connections, <paramref name="parallel"/> at a time, and waits until each has its first message.</summary>
-    public async Task<int> ConnectAsync(int count, int parallel, TimeSpan timeout, bool stalled = false)
+    /// <param name="identities">One per connection, when each signs in as its own user; else the server's token.</param>
+    public async Task<int> ConnectAsync(
+        int count, int parallel, TimeSpan timeout, bool stalled = false, IReadOnlyList<StreamIdentity>? identities = null)
     {
         using var gate = new SemaphoreSlim(parallel);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
@@ -64,8 +72,9 @@ public sealed class LoadClients(IReadOnlyList<IPEndPoint> servers, ClientProtoco
             }
 
             var source = IPAddress.Parse($"127.0.0.{2 + (_nextSource++ % sourceAddresses)}");
-            var server = servers[_nextServer++ % servers.Count];
-            var client = new Client(this, source, server, stalled);
+            var serverIndex = _nextServer++ % servers.Count;
+            var token = identities is null ? tokens?[serverIndex] : identities[i].Token;
+            var client = new Client(this, _clients.Count, source, servers[serverIndex], token, stalled);
             _clients.Add(client);
             opened.Add(OpenAsync(client, gate, deadline.Token));
         }
@@ -161,7 +170,7 @@ public sealed class LoadClients(IReadOnlyList<IPEndPoint> servers, ClientProtoco
         }
     }
 
-    private sealed class Client(LoadClients owner, IPAddress source, IPEndPoint server, bool stalled) : IDisposable
+    private sealed class Client(LoadClients owner, int number, IPAddress source, IPEndPoint server, string? token, bool stalled) : IDisposable
     {
         private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly CancellationTokenSource _close = new();
@@ -297,7 +306,7 @@ public sealed class LoadClients(IReadOnlyList<IPEndPoint> servers, ClientProtoco
         {
             var host = server.ToString();
             var request = Encoding.ASCII.GetBytes(
-                $"GET /api/events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n");
+                $"GET /api/events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n{Authorization()}\r\n");
             await _socket!.SendAsync(request, SocketFlags.None, token);
             var carry = 0;
             var statusChecked = false;
@@ -333,7 +342,7 @@ public sealed class LoadClients(IReadOnlyList<IPEndPoint> servers, ClientProtoco
                     }
                 }
 
-                carry = owner.Phase.Scan(data, now);
+                carry = owner.Phase.Scan(data, now, number);
                 if (carry > 0)
                 {
                     data[^carry..].CopyTo(buffer);
@@ -346,7 +355,7 @@ public sealed class LoadClients(IReadOnlyList<IPEndPoint> servers, ClientProtoco
             var key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
             var request = Encoding.ASCII.GetBytes(
                 $"GET /api/events HTTP/1.1\r\nHost: {server}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
-                $"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {key}\r\n\r\n");
+                $"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {key}\r\n{Authorization()}\r\n");
             await _socket!.SendAsync(request, SocketFlags.None, token);
 
             // The server says nothing after its 101 until the client speaks, so the headers are all there is to read.
@@ -393,13 +402,15 @@ public sealed class LoadClients(IReadOnlyList<IPEndPoint> servers, ClientProtoco
                     }
                 }
 
-                carry = owner.Phase.Scan(data, now);
+                carry = owner.Phase.Scan(data, now, number);
                 if (carry > 0)
                 {
                     data[^carry..].CopyTo(buffer);
                 }
             }
         }
+
+        private string Authorization() => token is null ? "" : $"Authorization: Bearer {token}\r\n";
 
         // IP_BIND_ADDRESS_NO_PORT: choose the source port at connect, per destination, not at bind.
         private static void TryDeferPortChoice(Socket socket)

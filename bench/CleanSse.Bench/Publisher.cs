@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 
 namespace CleanSse.Bench;
@@ -11,17 +12,20 @@ public sealed record PublishResult(int Sent, int Accepted, int Failed, double Se
 /// <summary>
 /// Posts orders whose customer name carries the send timestamp. A burst posts as fast as a few parallel callers can;
 /// spaced orders go out on a fixed schedule whatever the server's answers (open loop), so a slow answer cannot hide
-/// the delay it causes.
+/// the delay it causes. Each POST to a server that signs in carries that server's token (<c>tokens</c>, parallel to the
+/// servers; null for a server without sign-in), or the token of the customer that places it.
 /// </summary>
 public sealed class Publisher : IDisposable
 {
     private readonly HttpClient _http;
     private readonly IReadOnlyList<Uri> _servers;
+    private readonly IReadOnlyList<string?>? _tokens;
     private int _next;
 
-    public Publisher(IReadOnlyList<Uri> servers, TimeSpan requestTimeout)
+    public Publisher(IReadOnlyList<Uri> servers, TimeSpan requestTimeout, IReadOnlyList<string?>? tokens = null)
     {
         _servers = servers;
+        _tokens = tokens;
         _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false, UseCookies = false })
         {
             Timeout = requestTimeout,
@@ -37,7 +41,31 @@ public sealed class Publisher : IDisposable
         {
             while (Interlocked.Decrement(ref remaining) >= 0 && !cancellationToken.IsCancellationRequested)
             {
-                await PostAsync(run, body ?? OrderBody.Small, cancellationToken);
+                await PostAsync(run, body ?? OrderBody.Small, null, cancellationToken);
+            }
+        });
+        await Task.WhenAll(workers);
+        return run.Result(started);
+    }
+
+    /// <summary>
+    /// Posts <paramref name="orders"/> orders, order <c>k</c> placed by customer <c>k % customerTokens.Count</c> with
+    /// its own token, <paramref name="parallel"/> at a time. Each order's marker names it (<c>lat~TIMESTAMP~oK~</c>), so
+    /// a stream can tell whose order it received; <paramref name="accepted"/>[k] says whether order k was created.
+    /// </summary>
+    public async Task<PublishResult> CustomerBurstAsync(
+        IReadOnlyList<string> customerTokens, int orders, int parallel, bool[] accepted, CancellationToken cancellationToken)
+    {
+        var run = new Run();
+        var next = -1;
+        var started = Stopwatch.GetTimestamp();
+        var workers = Enumerable.Range(0, parallel).Select(async _ =>
+        {
+            int order;
+            while ((order = Interlocked.Increment(ref next)) < orders && !cancellationToken.IsCancellationRequested)
+            {
+                var placed = new Placement(order, customerTokens[order % customerTokens.Count]);
+                accepted[order] = await PostAsync(run, OrderBody.Small, placed, cancellationToken);
             }
         });
         await Task.WhenAll(workers);
@@ -58,7 +86,7 @@ public sealed class Publisher : IDisposable
                 await Task.Delay(wait, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
-            posts.Add(PostAsync(run, body ?? OrderBody.Small, cancellationToken));
+            posts.Add(PostAsync(run, body ?? OrderBody.Small, null, cancellationToken));
         }
 
         await Task.WhenAll(posts);
@@ -67,31 +95,46 @@ public sealed class Publisher : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task PostAsync(Run run, OrderBody shape, CancellationToken cancellationToken)
+    private async Task<bool> PostAsync(Run run, OrderBody shape, Placement? placed, CancellationToken cancellationToken)
     {
-        var server = _servers[Interlocked.Increment(ref _next) % _servers.Count];
+        var index = Interlocked.Increment(ref _next) % _servers.Count;
+        var token = placed is null ? _tokens?[index] : placed.Token;
         var sent = Stopwatch.GetTimestamp();
-        var body = string.Create(CultureInfo.InvariantCulture, $$"""{"customer":"lat~{{sent}}~",{{shape.Json}}}""");
+        var marker = placed is null
+            ? string.Create(CultureInfo.InvariantCulture, $"lat~{sent}~")
+            : string.Create(CultureInfo.InvariantCulture, $"lat~{sent}~o{placed.Order}~");
+        var body = $$"""{"customer":"{{marker}}",{{shape.Json}}}""";
         Interlocked.Increment(ref run.Sent);
         try
         {
-            using var content = new StringContent(body, Encoding.UTF8, "application/json");
-            using var response = await _http.PostAsync(new Uri(server, "/api/orders"), content, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_servers[index], "/api/orders"))
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            if (token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            using var response = await _http.SendAsync(request, cancellationToken);
             run.PostLatency.Record(Stopwatch.GetTimestamp() - sent);
             if (response.StatusCode == HttpStatusCode.Created)
             {
                 Interlocked.Increment(ref run.Accepted);
+                return true;
             }
-            else
-            {
-                run.Fail($"POST answered {(int)response.StatusCode}");
-            }
+
+            run.Fail($"POST answered {(int)response.StatusCode}");
         }
         catch (Exception exception)
         {
             run.Fail($"POST failed: {exception.GetType().Name} {exception.Message}");
         }
+
+        return false;
     }
+
+    private sealed record Placement(int Order, string Token);
 
     private sealed class Run
     {

@@ -70,6 +70,8 @@ public static class Report
             text.AppendLine();
         }
 
+        Audience(text, report);
+
         if (report.Redis is { } redis)
         {
             Line(text, $"### CleanSse on Redis: {redis.Clients:N0} clients over {redis.Instances} instances");
@@ -241,6 +243,72 @@ public static class Report
 
         text.AppendLine();
     }
+
+    /// <summary>
+    /// The signed-in case beside the same server's staff-only fan-out at the same stream count (every event to everyone),
+    /// and beside the earlier build's (no sign-in at all) when it ran.
+    /// </summary>
+    private static void Audience(StringBuilder text, BenchReport report)
+    {
+        var servers = report.Servers.Where(s => s.Audience is not null).ToList();
+        if (servers.Count == 0)
+        {
+            return;
+        }
+
+        var settings = report.Settings;
+        Line(text, $"### Signed-in streams: {settings.AudienceClients:N0} customer streams over {settings.Customers:N0} customers ({settings.AudienceClients / settings.Customers} each), {settings.AudienceStaff:N0} staff streams; {settings.OrdersPerCustomer} order{(settings.OrdersPerCustomer == 1 ? "" : "s")} per customer, {settings.AudiencePublishers} customers posting at once");
+        text.AppendLine();
+        text.AppendLine("| server | streams | orders | delivered | events/s | p50 | p99 | max | server CPU/event | POST p99 | POST failures | other customers' orders received | duplicates | streams missing an order | sign-up of the customers |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var server in servers)
+        {
+            var audience = server.Audience!;
+            var phase = audience.Phase;
+            Line(text, $"| {server.Name} | {audience.Connected:N0} | {phase.OrdersAccepted:N0} | {phase.Delivered:N0} of {phase.Expected:N0} | {phase.EventsPerSecond:N0} | {Ms(phase.P50Ms)} | {Ms(phase.P99Ms)} | {Ms(phase.MaxMs)} | {phase.ServerCpuMicrosPerEvent:F2} µs | {Ms(phase.PostP99Ms)} | {phase.PostFailures} | {audience.Foreign:N0} | {audience.Duplicates:N0} | {audience.StreamsMissing:N0} | {audience.SignUpSeconds:F0} s |");
+        }
+
+        text.AppendLine();
+        var clients = settings.AudienceClients + settings.AudienceStaff;
+        var unfiltered = report.Servers.FirstOrDefault(s => !s.SignsIn && s.Name == "baseline")?.Fanout.FirstOrDefault(p => p.Clients == clients)?.Burst;
+        Line(text, $"Against every event to every stream ({clients:N0} streams, bursts of {settings.Burst} orders from one POSTer):");
+        text.AppendLine();
+        text.AppendLine("| server | case | delivered events/s | server CPU/event | p99 | × staff-only events/s | × staff-only CPU/event | × unfiltered events/s | × unfiltered CPU/event |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        if (unfiltered is not null)
+        {
+            Line(text, $"| baseline | unfiltered (no sign-in) | {unfiltered.EventsPerSecond:N0} | {unfiltered.ServerCpuMicrosPerEvent:F2} µs | {Ms(unfiltered.P99Ms)} | – | – | 1.00× | 1.00× |");
+        }
+
+        foreach (var server in servers)
+        {
+            var staff = server.Fanout.FirstOrDefault(p => p.Clients == clients)?.Burst;
+            var signedIn = server.Audience!.Phase;
+            foreach (var (label, phase) in new[] { ("staff-only", staff), ("customers", signedIn) })
+            {
+                if (phase is not null)
+                {
+                    Line(text, $"| {server.Name} | {label} | {phase.EventsPerSecond:N0} | {phase.ServerCpuMicrosPerEvent:F2} µs | {Ms(phase.P99Ms)} | {Ratio(phase.EventsPerSecond, staff?.EventsPerSecond)} | {Ratio(phase.ServerCpuMicrosPerEvent, staff?.ServerCpuMicrosPerEvent)} | {Ratio(phase.EventsPerSecond, unfiltered?.EventsPerSecond)} | {Ratio(phase.ServerCpuMicrosPerEvent, unfiltered?.ServerCpuMicrosPerEvent)} |");
+                }
+            }
+        }
+
+        text.AppendLine();
+        foreach (var server in servers.Where(s => s.Audience!.Violations.Count > 0))
+        {
+            Line(text, $"First violations on {server.Name}:");
+            text.AppendLine();
+            foreach (var violation in server.Audience!.Violations)
+            {
+                Line(text, $"- {violation}");
+            }
+
+            text.AppendLine();
+        }
+    }
+
+    private static string Ratio(double value, double? reference) =>
+        reference is > 0 && !double.IsNaN(value) ? (value / reference.Value).ToString("F2", CultureInfo.InvariantCulture) + "×" : "–";
 
     private static string Ms(double value) =>
         double.IsNaN(value) ? "–" : value.ToString(value < 10 ? "F2" : value < 100 ? "F1" : "F0", CultureInfo.InvariantCulture) + " ms";

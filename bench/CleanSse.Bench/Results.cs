@@ -42,6 +42,22 @@ public sealed record SlowConsumerResult(
     long RssAfterKiB,
     bool StalledClientCutOff);
 
+/// <summary>
+/// The signed-in case: customer streams (and staff streams, if any) receiving orders placed by the customers, with
+/// what each stream received that it should not have, or twice, or never.
+/// </summary>
+public sealed record AudienceResult(
+    int Customers,
+    int CustomerStreams,
+    int StaffStreams,
+    int Connected,
+    double SignUpSeconds,
+    PhaseResult Phase,
+    long Foreign,
+    long Duplicates,
+    int StreamsMissing,
+    IReadOnlyList<string> Violations);
+
 public sealed class ServerResult(string name)
 {
     public string Name { get; } = name;
@@ -55,6 +71,11 @@ public sealed class ServerResult(string name)
     public List<FanoutPoint> Fanout { get; } = [];
 
     public SlowConsumerResult? SlowConsumer { get; set; }
+
+    public AudienceResult? Audience { get; set; }
+
+    /// <summary>Whether the server signs users in (identity); an earlier build or a competitor does not.</summary>
+    public bool SignsIn { get; set; }
 
     public List<string> Errors { get; } = [];
 }

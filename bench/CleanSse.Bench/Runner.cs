@@ -31,16 +31,17 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
         try
         {
             await using var server = await StartAsync(kind, kind.Name, redisPrefix: null);
-            await WarmUpAsync(server.EndPoint, server.BaseAddress, kind.Protocol);
+            result.SignsIn = server.Token is not null;
+            await WarmUpAsync(server, kind.Protocol);
 
             if (options.MemoryClients > 0)
             {
                 result.Memory = await MeasureMemoryAsync(server, kind.Protocol, result.Errors);
             }
 
-            await using (var clients = NewClients([server.EndPoint], kind.Protocol))
+            await using (var clients = NewClients([server], kind.Protocol))
             {
-                using var publisher = NewPublisher([server.BaseAddress]);
+                using var publisher = NewPublisher([server]);
                 foreach (var count in options.Clients.Order())
                 {
                     if (server.HasExited)
@@ -55,6 +56,18 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
 
                 result.Errors.AddRange(clients.Errors.Select(error => "client: " + error));
                 await clients.CloseAllAsync();
+            }
+
+            if (options.AudienceClients > 0 && !server.HasExited)
+            {
+                if (server.Token is null)
+                {
+                    Log("   signed-in case skipped: this server has no sign-in");
+                }
+                else
+                {
+                    result.Audience = await MeasureAudienceAsync(server, result.Errors);
+                }
             }
 
             if (options.SlowClients > 0 && !server.HasExited)
@@ -84,13 +97,12 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
         {
             await using var first = await StartAsync(cleanSse, "cleansse-redis-a", prefix);
             await using var second = await StartAsync(cleanSse, "cleansse-redis-b", prefix);
-            IPEndPoint[] endPoints = [first.EndPoint, second.EndPoint];
-            Uri[] addresses = [first.BaseAddress, second.BaseAddress];
-            await WarmUpAsync(first.EndPoint, first.BaseAddress, ClientProtocol.Sse);
-            await WarmUpAsync(second.EndPoint, second.BaseAddress, ClientProtocol.Sse);
+            await WarmUpAsync(first, ClientProtocol.Sse);
+            await WarmUpAsync(second, ClientProtocol.Sse);
 
-            await using var clients = NewClients(endPoints, ClientProtocol.Sse);
-            using var publisher = NewPublisher(addresses);
+            // Each instance has its own database, so its own staff account and token.
+            await using var clients = NewClients([first, second], ClientProtocol.Sse);
+            using var publisher = NewPublisher([first, second]);
             var connected = await clients.ConnectAsync(options.RedisClients, options.ConnectParallel, TimeSpan.FromSeconds(options.PhaseTimeoutSeconds));
             Log($"   {connected}/{options.RedisClients} connected over both instances");
             await Task.Delay(1000);
@@ -147,6 +159,8 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
             environment["Realtime__MaxConnections"] = "100000";
             environment["Realtime__MaxConnectionsPerAddress"] = "100000";
             environment["Serilog__MinimumLevel__Default"] = "Warning";
+            environment["Auth__DemoStaff__Email"] = Accounts.StaffEmail;
+            environment["Auth__DemoStaff__Password"] = Accounts.Password;
             if (redisPrefix is not null)
             {
                 environment["ConnectionStrings__Redis"] = options.Redis;
@@ -156,20 +170,35 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
         }
 
         var server = await ServerProcess.StartAsync(kind.Dll, work, Path.Combine(work, "server.log"), environment, StartTimeout);
-        Log($"   started {label} (pid {server.Id}) on {server.BaseAddress}");
+        if (kind.IsCleanSse)
+        {
+            try
+            {
+                using var accounts = new Accounts(server.BaseAddress);
+                using var timeout = new CancellationTokenSource(StartTimeout);
+                server.Token = await accounts.StaffTokenAsync(timeout.Token);
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+        }
+
+        Log($"   started {label} (pid {server.Id}) on {server.BaseAddress}{(server.Token is null ? ", no sign-in" : ", signed in as staff")}");
         return server;
     }
 
-    private LoadClients NewClients(IReadOnlyList<IPEndPoint> servers, ClientProtocol protocol) =>
-        new(servers, protocol, options.SourceAddresses);
+    private LoadClients NewClients(IReadOnlyList<ServerProcess> servers, ClientProtocol protocol) =>
+        new([.. servers.Select(server => server.EndPoint)], protocol, options.SourceAddresses, [.. servers.Select(server => server.Token)]);
 
-    private Publisher NewPublisher(IReadOnlyList<Uri> servers) =>
-        new(servers, TimeSpan.FromSeconds(Math.Min(15, options.PhaseTimeoutSeconds)));
+    private Publisher NewPublisher(IReadOnlyList<ServerProcess> servers) =>
+        new([.. servers.Select(server => server.BaseAddress)], TimeSpan.FromSeconds(Math.Min(15, options.PhaseTimeoutSeconds)), [.. servers.Select(server => server.Token)]);
 
-    private async Task WarmUpAsync(IPEndPoint endPoint, Uri baseAddress, ClientProtocol protocol)
+    private async Task WarmUpAsync(ServerProcess server, ClientProtocol protocol)
     {
-        await using var clients = NewClients([endPoint], protocol);
-        using var publisher = NewPublisher([baseAddress]);
+        await using var clients = NewClients([server], protocol);
+        using var publisher = NewPublisher([server]);
         await clients.ConnectAsync(20, 20, TimeSpan.FromSeconds(20));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await publisher.BurstAsync(100, options.Publishers, null, timeout.Token);
@@ -181,7 +210,7 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
     {
         await Task.Delay(2000);
         var baseline = server.ResidentKiB();
-        await using var clients = NewClients([server.EndPoint], protocol);
+        await using var clients = NewClients([server], protocol);
         var connected = await clients.ConnectAsync(options.MemoryClients, options.ConnectParallel, TimeSpan.FromSeconds(options.PhaseTimeoutSeconds));
         await Task.Delay(3000);
         var loaded = server.ResidentKiB();
@@ -222,7 +251,7 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
 
     private async Task<SlowConsumerResult> MeasureSlowConsumerAsync(ServerProcess server, ClientProtocol protocol, List<string> errors)
     {
-        await using var clients = NewClients([server.EndPoint], protocol);
+        await using var clients = NewClients([server], protocol);
         var timeout = TimeSpan.FromSeconds(options.PhaseTimeoutSeconds);
         await clients.ConnectAsync(options.SlowClients - 1, options.ConnectParallel, timeout);
         await clients.ConnectAsync(1, 1, timeout, stalled: true);
@@ -260,37 +289,56 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
 
         async Task<PublishResult> publisher(CancellationToken token)
         {
-            using var posting = NewPublisher([server.BaseAddress]);
+            using var posting = NewPublisher([server]);
             return await posting.SpacedAsync(options.SlowOrders, TimeSpan.FromSeconds(1.0 / options.SlowRate), body, token);
         }
     }
 
-    /// <summary>Publishes, then waits until every connected client has every event, progress stops, or time runs out.</summary>
+    /// <summary>
+    /// Publishes, then waits until every connected client has every event, progress stops, or time runs out. With a
+    /// <paramref name="ledger"/>, each stream is meant to have only the orders it may see (of those
+    /// <paramref name="accepted"/>), and the phase goes on until nothing more arrives, so that whatever a stream should
+    /// not have received is counted too.
+    /// </summary>
     private async Task<PhaseResult> MeasureAsync(
-        string name, LoadClients clients, IReadOnlyList<ServerProcess> servers, Func<CancellationToken, Task<PublishResult>> publish)
+        string name,
+        LoadClients clients,
+        IReadOnlyList<ServerProcess> servers,
+        Func<CancellationToken, Task<PublishResult>> publish,
+        AudienceLedger? ledger = null,
+        bool[]? accepted = null)
     {
         var cpuBefore = servers.Sum(server => server.CpuSeconds());
         var benchCpuBefore = ServerProcess.ProcessCpuSeconds(Environment.ProcessId);
         var connected = clients.Ready;
         var droppedBefore = clients.ClosedByServer;
-        var phase = new PhaseStats(Stopwatch.GetTimestamp());
+        var phase = new PhaseStats(Stopwatch.GetTimestamp(), ledger);
         clients.Phase = phase;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.PhaseTimeoutSeconds));
         var published = await publish(timeout.Token);
-        var expected = (long)connected * published.Sent;
+        var expected = ledger is null ? (long)connected * published.Sent : ledger.Expected(accepted ?? []);
 
         var lastCount = -1L;
         var lastProgress = Stopwatch.GetTimestamp();
-        while (phase.Received < expected && !timeout.IsCancellationRequested)
+        // Whatever a stream should not have had arrives mixed with what it should: once everything wanted is in, the
+        // phase waits a second more for the rest.
+        var settle = ledger is null ? TimeSpan.Zero : TimeSpan.FromSeconds(1);
+        while (!timeout.IsCancellationRequested)
         {
+            var complete = phase.Received >= expected;
+            if (complete && settle == TimeSpan.Zero)
+            {
+                break;
+            }
+
             await Task.Delay(20);
-            var received = phase.Received;
+            var received = phase.Received + phase.Unwanted;
             if (received != lastCount)
             {
                 lastCount = received;
                 lastProgress = Stopwatch.GetTimestamp();
             }
-            else if (Stopwatch.GetElapsedTime(lastProgress) > TimeSpan.FromSeconds(3))
+            else if (Stopwatch.GetElapsedTime(lastProgress) > (complete ? settle : TimeSpan.FromSeconds(3)))
             {
                 break;
             }
@@ -324,6 +372,76 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
             $"   {name,-13} {connected,6} clients: {result.Delivered}/{expected} in {seconds:F2} s = {result.EventsPerSecond,10:N0} ev/s, " +
             $"p50 {result.P50Ms:F1} p99 {result.P99Ms:F1} max {result.MaxMs:F1} ms, POST p99 {result.PostP99Ms:F1} ms, " +
             $"{published.Failed} POST failures, {result.ClientsDropped} dropped, server CPU {serverCpu:F1} s ({result.ServerCpuMicrosPerEvent:F2} µs/event), bench CPU {benchCpu:F1} s"));
+        return result;
+    }
+
+    /// <summary>
+    /// The signed-in case: registers the customers, opens each customer's streams with its token (and staff streams,
+    /// if asked), has the customers place orders, and checks that every stream got its own orders once and no others.
+    /// </summary>
+    private async Task<AudienceResult> MeasureAudienceAsync(ServerProcess server, List<string> errors)
+    {
+        var customers = options.Customers;
+        var timeout = TimeSpan.FromSeconds(options.PhaseTimeoutSeconds);
+        Log($"   signed-in case: registering {customers:N0} customers, {options.SignUpParallel} at a time");
+        var signUp = Stopwatch.StartNew();
+        var tokens = new string[customers];
+        using (var accounts = new Accounts(server.BaseAddress))
+        {
+            await Parallel.ForAsync(0, customers, new ParallelOptions { MaxDegreeOfParallelism = options.SignUpParallel }, async (customer, token) =>
+                tokens[customer] = await accounts.CustomerTokenAsync(
+                    string.Create(CultureInfo.InvariantCulture, $"bench-customer-{customer}@bench.invalid"), token));
+        }
+
+        signUp.Stop();
+        Log(string.Create(CultureInfo.InvariantCulture, $"   {customers:N0} customers registered and signed in in {signUp.Elapsed.TotalSeconds:F1} s"));
+
+        // Stream n belongs to customer n % customers: each customer's streams are spread over the connect order and
+        // the source addresses, as independent browser tabs would be.
+        var identities = new List<StreamIdentity>(options.AudienceClients + options.AudienceStaff);
+        for (var stream = 0; stream < options.AudienceClients; stream++)
+        {
+            identities.Add(new StreamIdentity(tokens[stream % customers], stream % customers));
+        }
+
+        for (var stream = 0; stream < options.AudienceStaff; stream++)
+        {
+            identities.Add(new StreamIdentity(server.Token!, -1));
+        }
+
+        await using var clients = NewClients([server], ClientProtocol.Sse);
+        var connected = await clients.ConnectAsync(identities.Count, options.ConnectParallel, timeout, identities: identities);
+        Log($"   {connected:N0}/{identities.Count:N0} signed-in streams connected ({options.AudienceClients:N0} of customers, {options.AudienceStaff:N0} of staff)");
+        if (connected < identities.Count)
+        {
+            errors.Add($"signed-in case: {identities.Count} streams wanted, {connected} connected");
+        }
+
+        await Task.Delay(1000);
+        var orders = customers * options.OrdersPerCustomer;
+        var ledger = new AudienceLedger([.. identities.Select(identity => identity.Customer)], customers, orders);
+        var accepted = new bool[orders];
+        using var publisher = NewPublisher([server]);
+        var phase = await MeasureAsync(
+            "signed-in",
+            clients,
+            [server],
+            token => publisher.CustomerBurstAsync(tokens, orders, options.AudiencePublishers, accepted, token),
+            ledger,
+            accepted);
+        var missing = ledger.StreamsMissing(accepted);
+        var result = new AudienceResult(
+            customers, options.AudienceClients, options.AudienceStaff, connected, signUp.Elapsed.TotalSeconds, phase,
+            ledger.Foreign, ledger.Duplicates, missing, ledger.Examples);
+        Log($"   signed-in checks: {result.Foreign:N0} deliveries of another customer's order, {result.Duplicates:N0} duplicates, {missing:N0} streams missing an order of theirs");
+        foreach (var violation in result.Violations)
+        {
+            Log($"     {violation}");
+        }
+
+        errors.AddRange(clients.Errors.Select(error => "signed-in client: " + error));
+        await clients.CloseAllAsync();
+        await Task.Delay(1000);
         return result;
     }
 

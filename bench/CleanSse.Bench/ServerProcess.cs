@@ -26,6 +26,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The staff access token the bench signs in with; null for a server without sign-in.</summary>
+    public string? Token { get; set; }
+
     public static async Task<ServerProcess> StartAsync(
         string dll, string workDirectory, string logFile, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
     {

@@ -7,6 +7,12 @@ const rank = { new: 0, paid: 1, shipped: 2, cancelled: 2 };
 
 export const transitions = { new: ['paid', 'cancelled'], paid: ['shipped', 'cancelled'], shipped: [], cancelled: [] };
 
+/** What the user may do to an order: staff every allowed change, a customer only cancel their own new order. */
+export function changesFor(user, order) {
+  if (user.isStaff) return transitions[order.status] ?? [];
+  return order.status === 'new' && order.customerId === user.userId ? ['cancelled'] : [];
+}
+
 function isNewer(current, incoming) {
   return current === undefined || (rank[incoming.status] ?? 0) > (rank[current.status] ?? 0);
 }

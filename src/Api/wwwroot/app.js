@@ -9,7 +9,7 @@
 import { demoEmail, setUpSignInForm, signOut, whoIsSignedIn } from './auth.js';
 import { drawChart } from './chart.js';
 import { setUpOrderForm } from './form.js';
-import { OrderStore, changesFor, createLoader } from './orders.js';
+import { OrderStore, changesFor, createLoader, isShownTo } from './orders.js';
 import { openStream } from './stream.js';
 import { OrdersTable, renderCounters } from './view.js';
 
@@ -69,7 +69,7 @@ function startSession(user, { focus = false } = {}) {
     onState: setConnection,
     onConnected: (resumed) => { if (!resumed || !store.loaded) load(); },
     onReset: () => load({ replace: true }),
-    onOrder: (order, type) => store.apply(order, type === 'new-order'),
+    onOrder: (order, type) => { if (isShownTo(user, order)) store.apply(order, type === 'new-order'); },
     onRefused: checkSession,
   });
 }

@@ -1,5 +1,6 @@
 using CleanSse.EndToEnd.Tests.TestKit;
 using CleanSse.TestKit;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -154,6 +155,30 @@ public sealed class SignInTests(BrowserFixture browser, SqliteServiceProcess ser
         await Expect(dashboard.SignInNotice).ToContainTextAsync("session has ended");
         await Expect(dashboard.Connection).ToHaveTextAsync("signed out");
         await OpenStreamsShouldBecomeAsync(own.Process, 0);
+        session.ScriptErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Axe_finds_no_accessibility_violations_on_the_sign_in_form_with_its_errors_on_screen()
+    {
+        await using var session = await browser.NewSessionAsync();
+        var dashboard = await session.OpenPageAsync(service.BaseAddress);
+        await Expect(dashboard.SignInForm).ToBeVisibleAsync(new() { Timeout = 15_000 });
+
+        // With the keyboard alone: the empty form is checked on the page, before anything is sent.
+        await dashboard.SignInForm.GetByLabel("Email").FocusAsync();
+        await dashboard.Page.Keyboard.PressAsync("Enter");
+        await Expect(dashboard.FieldError("email")).ToHaveTextAsync("Enter your email.");
+        await Expect(dashboard.FieldError("password")).ToHaveTextAsync("Enter your password.");
+        await Expect(dashboard.SignInForm.GetByLabel("Email")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(dashboard.SignInForm.GetByLabel("Email")).ToBeFocusedAsync();
+
+        var result = await dashboard.Page.RunAxe();
+
+        result.Passes.ShouldContain(rule => rule.Id == "color-contrast", "axe ran its checks");
+        result.Violations.ShouldBeEmpty(string.Join(
+            '\n',
+            result.Violations.Select(violation => $"{violation.Id}: {violation.Help} at {string.Join(", ", violation.Nodes.Select(node => node.Target))}")));
         session.ScriptErrors.ShouldBeEmpty();
     }
 

@@ -116,6 +116,9 @@ public sealed class SignInTests(BrowserFixture browser, SqliteServiceProcess ser
         await using var session = await browser.NewSessionAsync();
         var dashboard = await session.OpenDashboardAsync(service.BaseAddress);
         await OpenStreamsShouldBecomeAsync(service.Process, 1);
+        var customer = Names.Unique("Before sign-out");
+        await service.Orders.CreateAsync(customer, new ApiOrderLine("OUT-1", 1, 2m), cancellationToken: Cancellation);
+        await Expect(dashboard.Row(customer)).ToBeVisibleAsync(new() { Timeout = 5_000 });
 
         await dashboard.SignOutButton.ClickAsync();
 
@@ -123,6 +126,8 @@ public sealed class SignInTests(BrowserFixture browser, SqliteServiceProcess ser
         await Expect(dashboard.SignInNotice).ToHaveTextAsync("You have signed out.");
         await Expect(dashboard.Connection).ToHaveTextAsync("signed out");
         await Expect(dashboard.Form).Not.ToBeVisibleAsync();
+        await Expect(dashboard.Rows).ToHaveCountAsync(0);
+        await Expect(dashboard.SignInForm.GetByLabel("Email")).ToBeFocusedAsync();
         await OpenStreamsShouldBecomeAsync(service.Process, 0);
         var me = await dashboard.Page.APIRequest.GetAsync(new Uri(service.BaseAddress, "/api/auth/me").ToString());
         me.Status.ShouldBe(401, "the cookie session has ended on the service too");

@@ -79,6 +79,10 @@ function endSession(notice) {
   if (!current) return;
   current.stream?.close();
   current = null;
+  // Nothing of the last user's orders stays in the page for the next one to find.
+  $('orders').replaceChildren();
+  renderCounters([], $('order-count'), $('revenue'));
+  redrawChart();
   setConnection('signed out');
   showSignIn(notice);
 }

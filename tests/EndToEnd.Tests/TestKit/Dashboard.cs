@@ -40,12 +40,6 @@ public sealed class Dashboard(IPage page)
 
     public ILocator FieldError(string field) => page.Locator($"[data-error-for=\"{field}\"]");
 
-    public async Task OpenAsync(Uri baseAddress)
-    {
-        await page.GotoAsync(baseAddress.ToString());
-        await Expect(Connection).ToHaveTextAsync("live", new() { Timeout = 15_000 });
-    }
-
     /// <summary>Signs in through the page's form, as a person does, and waits until the stream is live.</summary>
     public async Task SignInThroughFormAsync(string email, string password)
     {

@@ -62,6 +62,13 @@ public static class DependencyInjection
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
         services.AddAuthorization();
+        // The sign-in cookie never reaches scripts, and browsers attach it only to requests this site starts itself;
+        // CrossSiteRequestGuard checks writes on the server as well.
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemDetailsAuthorizationResultHandler>();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 

@@ -2,6 +2,7 @@ using CleanSse.Api;
 using CleanSse.Api.CommandLine;
 using CleanSse.Api.Endpoints;
 using CleanSse.Api.ErrorHandling;
+using CleanSse.Api.Security;
 using CleanSse.Infrastructure;
 using Serilog;
 
@@ -34,6 +35,8 @@ app.UseStaticFiles();
 
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.UseMiddleware<RequestBodyLimitMiddleware>());
 app.UseAuthentication();
+// After authentication, which tells a cookie-signed request from a bearer one; before anything acts on the request.
+app.UseMiddleware<CrossSiteRequestGuard>();
 app.UseAuthorization();
 
 app.MapServiceEndpoints();

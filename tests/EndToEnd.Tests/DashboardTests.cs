@@ -199,7 +199,7 @@ public sealed class DashboardTests(BrowserFixture browser, SqliteServiceProcess 
         await dashboard.Page.ReloadAsync();
         await Expect(dashboard.Connection).ToHaveTextAsync("live", new() { Timeout = 15_000 });
 
-        cacheControl.Keys.ShouldBe(["/", "/app.css", "/app.js", "/chart.js", "/form.js", "/orders.js", "/stream.js", "/view.js"], ignoreOrder: true);
+        cacheControl.Keys.ShouldBe(["/", "/app.css", "/app.js", "/auth.js", "/chart.js", "/form.js", "/orders.js", "/stream.js", "/view.js"], ignoreOrder: true);
         cacheControl.ShouldAllBe(entry => entry.Value == "no-cache");
     }
 

@@ -49,7 +49,7 @@ export function fieldOf(key) {
   return match ?? 'form';
 }
 
-export function setUpOrderForm(form, { onCreated, announce }) {
+export function setUpOrderForm(form, { onCreated, announce, send = fetch }) {
   const submit = form.querySelector('button[type="submit"]');
   const showing = new Set();
 
@@ -100,7 +100,7 @@ export function setUpOrderForm(form, { onCreated, announce }) {
     submit.setAttribute('aria-disabled', 'true');
     form.setAttribute('aria-busy', 'true');
     try {
-      const response = await fetch('/api/orders', {
+      const response = await send('/api/orders', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify(body),
@@ -114,6 +114,7 @@ export function setUpOrderForm(form, { onCreated, announce }) {
         form.elements.customer.focus();
         return;
       }
+      if (response.status === 401) return; // the session has ended: the page shows the sign-in form
       const problem = await response.json().catch(() => ({}));
       const fromServer = {};
       for (const [key, messages] of Object.entries(problem.errors ?? {})) {

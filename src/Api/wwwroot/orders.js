@@ -7,6 +7,20 @@ const rank = { new: 0, paid: 1, shipped: 2, cancelled: 2 };
 
 export const transitions = { new: ['paid', 'cancelled'], paid: ['shipped', 'cancelled'], shipped: [], cancelled: [] };
 
+/**
+ * Whether the page shows the order to the user. The service already sends a customer only their own orders; the page
+ * holds to the same rule, so an event it should not have had is never put on screen.
+ */
+export function isShownTo(user, order) {
+  return user.isStaff || order.customerId === user.userId;
+}
+
+/** What the user may do to an order: staff every allowed change, a customer only cancel their own new order. */
+export function changesFor(user, order) {
+  if (user.isStaff) return transitions[order.status] ?? [];
+  return order.status === 'new' && order.customerId === user.userId ? ['cancelled'] : [];
+}
+
 function isNewer(current, incoming) {
   return current === undefined || (rank[incoming.status] ?? 0) > (rank[current.status] ?? 0);
 }

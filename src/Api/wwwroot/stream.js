@@ -4,23 +4,27 @@
 // server's retry: delay) and sends Last-Event-ID, so the service replays what was missed. It gives up for good only
 // when an answer is not a 200 event stream (a 503 from an instance that is shutting down, a 429, a proxy's error
 // page); then this module opens a new one after a back-off, passing the last id in the query string, because a new
-// EventSource cannot set the header on its first request.
+// EventSource cannot set the header on its first request. A refusal may also mean the session has ended (a 401):
+// onRefused lets the page find out and close the stream instead of retrying without end.
 
 const orderEvents = ['new-order', 'order-updated'];
 
 /**
- * Opens the stream and keeps it open. onConnected gets `resumed`: true when the stream resumes after an event id (the
- * service then replays what was missed, or sends a reset), false when it starts from "now" and the page may lag.
+ * Opens the stream and keeps it open until close() is called. onConnected gets `resumed`: true when the stream
+ * resumes after an event id (the service then replays what was missed, or sends a reset), false when it starts from
+ * "now" and the page may lag. onRefused is called each time the service refuses the stream.
  *
  * @param {string} url
  * @param {{ onState(state: 'live'|'reconnecting'|'offline'): void, onConnected(resumed: boolean): void,
- *           onReset(): void, onOrder(order: object, type: string): void }} handlers
+ *           onReset(): void, onOrder(order: object, type: string): void, onRefused(): void }} handlers
+ * @returns {{ close(): void }}
  */
 export function openStream(url, handlers) {
   let source = null;
   let lastEventId = '';
   let failures = 0;
   let reopenTimer = 0;
+  let closed = false;
 
   const state = () => (navigator.onLine === false ? 'offline' : 'reconnecting');
 
@@ -48,7 +52,11 @@ export function openStream(url, handlers) {
       handlers.onState('live');
     });
     current.addEventListener('error', () => {
-      if (current.readyState === EventSource.CLOSED) reopenLater();
+      if (closed) return;
+      if (current.readyState === EventSource.CLOSED) {
+        reopenLater();
+        handlers.onRefused();
+      }
       handlers.onState(state());
     });
     // The unnamed message that starts every stream; the browser resumed it after lastEventId, if there is one.
@@ -69,17 +77,29 @@ export function openStream(url, handlers) {
   }
 
   function reopenLater() {
-    if (reopenTimer) return;
+    if (reopenTimer || closed) return;
     failures += 1;
     const delay = Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5)) * (0.75 + Math.random() / 2);
     reopenTimer = setTimeout(open, delay);
   }
 
-  window.addEventListener('offline', () => handlers.onState('offline'));
-  window.addEventListener('online', () => {
+  const offline = () => handlers.onState('offline');
+  const online = () => {
     if (source.readyState === EventSource.CLOSED) open();
     handlers.onState(source.readyState === EventSource.OPEN ? 'live' : 'reconnecting');
-  });
+  };
+  window.addEventListener('offline', offline);
+  window.addEventListener('online', online);
 
   open();
+
+  return {
+    close() {
+      closed = true;
+      clearTimeout(reopenTimer);
+      source.close();
+      window.removeEventListener('offline', offline);
+      window.removeEventListener('online', online);
+    },
+  };
 }

@@ -29,12 +29,19 @@ export class OrdersTable {
   #tbody;
   #empty;
   #onChangeStatus;
+  #allowedChanges;
   #rows = new Map(); // id -> { order, tr }
 
-  constructor(tbody, empty, onChangeStatus) {
+  /**
+   * Takes over the (emptied) table body. allowedChanges(order) names the statuses the signed-in user may move the
+   * order to, one button each: the service refuses the others anyway, so offering them would only lead to errors.
+   */
+  constructor(tbody, empty, onChangeStatus, allowedChanges = (order) => transitions[order.status] ?? []) {
     this.#tbody = tbody;
     this.#empty = empty;
     this.#onChangeStatus = onChangeStatus;
+    this.#allowedChanges = allowedChanges;
+    tbody.replaceChildren();
   }
 
   /** Brings the table in line with the sorted orders, touching only rows that changed so focus stays put. */
@@ -81,7 +88,7 @@ export class OrdersTable {
     badge.tabIndex = -1;
 
     const actions = element('div', undefined, 'row-actions');
-    for (const next of transitions[order.status] ?? []) {
+    for (const next of this.#allowedChanges(order)) {
       const button = element('button', actionLabels[next] ?? next, next === 'cancelled' ? 'secondary danger' : 'secondary');
       button.type = 'button';
       button.dataset.next = next;

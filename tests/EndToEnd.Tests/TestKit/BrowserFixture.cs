@@ -1,5 +1,6 @@
 using CleanSse.TestKit;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace CleanSse.EndToEnd.Tests.TestKit;
 
@@ -99,6 +100,17 @@ public sealed class BrowserSession(IBrowserContext context) : IAsyncDisposable
     public async Task<Dashboard> OpenDashboardAsync(Uri baseAddress, TestUser? user = null)
     {
         await SignInAsync(baseAddress, user ?? TestUsers.Staff);
+        var dashboard = await OpenPageAsync(baseAddress);
+        await Expect(dashboard.Connection).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+        return dashboard;
+    }
+
+    /// <summary>
+    /// Opens the dashboard at <paramref name="baseAddress"/> in a new tab as it is, signed in or not, without waiting
+    /// for its stream: the sign-in form's tests start here.
+    /// </summary>
+    public async Task<Dashboard> OpenPageAsync(Uri baseAddress)
+    {
         var page = await context.NewPageAsync();
         page.PageError += (_, error) =>
         {
@@ -107,18 +119,25 @@ public sealed class BrowserSession(IBrowserContext context) : IAsyncDisposable
                 _scriptErrors.Add(error);
             }
         };
-        var dashboard = new Dashboard(page);
-        await dashboard.OpenAsync(baseAddress);
-        return dashboard;
+        await page.GotoAsync(baseAddress.ToString());
+        return new Dashboard(page);
     }
 
-    /// <summary>Sets the context's sign-in cookie for <paramref name="baseAddress"/>, as the dashboard's sign-in does.</summary>
+    /// <summary>
+    /// Sets the context's sign-in cookie for <paramref name="baseAddress"/>, as the dashboard's sign-in does, from the
+    /// page's own origin: once the context holds a cookie, the service serves its writes only from there.
+    /// </summary>
     public async Task SignInAsync(Uri baseAddress, TestUser user)
     {
+        ArgumentNullException.ThrowIfNull(baseAddress);
         ArgumentNullException.ThrowIfNull(user);
         var response = await context.APIRequest.PostAsync(
             new Uri(baseAddress, "/api/auth/login?useCookies=true").ToString(),
-            new() { DataObject = new { email = user.Email, password = user.Password } });
+            new()
+            {
+                DataObject = new { email = user.Email, password = user.Password },
+                Headers = new Dictionary<string, string> { ["Origin"] = baseAddress.GetLeftPart(UriPartial.Authority) },
+            });
         if (!response.Ok)
         {
             throw new InvalidOperationException($"Signing the browser in answered {response.Status}: {await response.TextAsync()}");

@@ -21,6 +21,16 @@ public sealed class Dashboard(IPage page)
 
     public ILocator Form => page.Locator("#order-form");
 
+    public ILocator SignInForm => page.Locator("#sign-in-form");
+
+    /// <summary>Why the sign-in form is shown (signed out, session ended), when the page says.</summary>
+    public ILocator SignInNotice => page.Locator("#sign-in-notice");
+
+    /// <summary>Who is signed in, as the page's header says it.</summary>
+    public ILocator SignedInAs => page.Locator("#who");
+
+    public ILocator SignOutButton => page.GetByRole(AriaRole.Button, new() { Name = "Sign out" });
+
     /// <summary>The table row of the order whose customer is <paramref name="customer"/> (names are unique per test).</summary>
     public ILocator Row(string customer) =>
         Rows.Filter(new() { Has = page.Locator(".customer", new() { HasTextString = customer }) });
@@ -30,9 +40,13 @@ public sealed class Dashboard(IPage page)
 
     public ILocator FieldError(string field) => page.Locator($"[data-error-for=\"{field}\"]");
 
-    public async Task OpenAsync(Uri baseAddress)
+    /// <summary>Signs in through the page's form, as a person does, and waits until the stream is live.</summary>
+    public async Task SignInThroughFormAsync(string email, string password)
     {
-        await page.GotoAsync(baseAddress.ToString());
+        await Expect(SignInForm).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await SignInForm.GetByLabel("Email").FillAsync(email);
+        await SignInForm.GetByLabel("Password").FillAsync(password);
+        await SignInForm.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(Connection).ToHaveTextAsync("live", new() { Timeout = 15_000 });
     }
 

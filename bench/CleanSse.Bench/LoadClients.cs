@@ -310,6 +310,8 @@ public sealed class LoadClients(
             await _socket!.SendAsync(request, SocketFlags.None, token);
             var carry = 0;
             var statusChecked = false;
+            var inBody = false;
+            ChunkedDecoder? chunked = null;
             while (true)
             {
                 var read = await _socket.ReceiveAsync(buffer.AsMemory(carry), SocketFlags.None, token);
@@ -319,19 +321,44 @@ public sealed class LoadClients(
                 }
 
                 var now = Stopwatch.GetTimestamp();
-                var data = buffer.AsSpan(0, carry + read);
-                if (!_ready.Task.IsCompleted)
+                if (!inBody)
                 {
-                    if (!statusChecked && data.Length >= 12)
+                    var head = buffer.AsSpan(0, carry + read);
+                    if (!statusChecked && head.Length >= 12)
                     {
                         statusChecked = true;
-                        if (!data.StartsWith("HTTP/1.1 200"u8))
+                        if (!head.StartsWith("HTTP/1.1 200"u8))
                         {
-                            owner.AddError("refused: " + Encoding.ASCII.GetString(data[..Math.Min(data.Length, 40)]).Split('\r')[0]);
+                            owner.AddError("refused: " + Encoding.ASCII.GetString(head[..Math.Min(head.Length, 40)]).Split('\r')[0]);
                             return;
                         }
                     }
 
+                    var end = head.IndexOf("\r\n\r\n"u8);
+                    if (end < 0)
+                    {
+                        carry = head.Length < buffer.Length ? head.Length : throw new InvalidDataException("response headers too long");
+                        continue;
+                    }
+
+                    // Chunk headers can fall anywhere in the body, in the middle of a marker too: the body is read
+                    // without them.
+                    if (Encoding.ASCII.GetString(head[..end]).Contains("transfer-encoding: chunked", StringComparison.OrdinalIgnoreCase))
+                    {
+                        chunked = new ChunkedDecoder();
+                    }
+
+                    inBody = true;
+                    var body = head[(end + 4)..];
+                    body.CopyTo(buffer);
+                    carry = 0;
+                    read = body.Length;
+                }
+
+                var length = chunked?.Decode(buffer.AsSpan(carry, read)) ?? read;
+                var data = buffer.AsSpan(0, carry + length);
+                if (!_ready.Task.IsCompleted)
+                {
                     if (data.IndexOf("connected"u8) >= 0)
                     {
                         _ready.TrySetResult(true);
@@ -408,6 +435,82 @@ public sealed class LoadClients(
                     data[^carry..].CopyTo(buffer);
                 }
             }
+        }
+
+        /// <summary>Removes HTTP/1.1 chunked framing from a body, in place, as it arrives in pieces.</summary>
+        private sealed class ChunkedDecoder
+        {
+            private State _state = State.Size;
+            private long _size;
+            private long _remaining;
+
+            private enum State
+            {
+                Size,
+                Data,
+                AfterData,
+                End,
+            }
+
+            /// <summary>Decodes <paramref name="data"/> in place and returns how many body bytes it now begins with.</summary>
+            public int Decode(Span<byte> data)
+            {
+                var write = 0;
+                var read = 0;
+                while (read < data.Length)
+                {
+                    switch (_state)
+                    {
+                        case State.Size:
+                            var b = data[read++];
+                            var digit = HexDigit(b);
+                            if (digit >= 0)
+                            {
+                                _size = (_size * 16) + digit;
+                            }
+                            else if (b == (byte)'\n')
+                            {
+                                _remaining = _size;
+                                _size = 0;
+                                _state = _remaining == 0 ? State.End : State.Data;
+                            }
+
+                            break;
+                        case State.Data:
+                            var count = (int)Math.Min(_remaining, data.Length - read);
+                            data.Slice(read, count).CopyTo(data[write..]);
+                            read += count;
+                            write += count;
+                            _remaining -= count;
+                            if (_remaining == 0)
+                            {
+                                _state = State.AfterData;
+                            }
+
+                            break;
+                        case State.AfterData:
+                            if (data[read++] == (byte)'\n')
+                            {
+                                _state = State.Size;
+                            }
+
+                            break;
+                        default:
+                            read = data.Length;
+                            break;
+                    }
+                }
+
+                return write;
+            }
+
+            private static int HexDigit(byte b) => b switch
+            {
+                >= (byte)'0' and <= (byte)'9' => b - '0',
+                >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+                >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+                _ => -1,
+            };
         }
 
         private string Authorization() => token is null ? "" : $"Authorization: Bearer {token}\r\n";

@@ -307,8 +307,17 @@ public static class Report
         }
     }
 
-    private static string Ratio(double value, double? reference) =>
-        reference is > 0 && !double.IsNaN(value) ? (value / reference.Value).ToString("F2", CultureInfo.InvariantCulture) + "×" : "–";
+    // Two significant digits for small ratios: a filtered case can deliver a thousandth of a broadcast's events.
+    private static string Ratio(double value, double? reference)
+    {
+        if (reference is not > 0 || double.IsNaN(value))
+        {
+            return "–";
+        }
+
+        var ratio = value / reference.Value;
+        return ratio.ToString(ratio < 0.1 ? "G2" : "F2", CultureInfo.InvariantCulture) + "×";
+    }
 
     private static string Ms(double value) =>
         double.IsNaN(value) ? "–" : value.ToString(value < 10 ? "F2" : value < 100 ? "F1" : "F0", CultureInfo.InvariantCulture) + " ms";

@@ -17,6 +17,13 @@ public sealed record StreamCustomer(string Name, string AccessToken, string Id, 
         return (new StreamCustomer(name, token, PrivateStreamTraffic.CustomerIdOf(first.Json), orders), first);
     }
 
+    /// <summary>The same customer, placing its orders on <paramref name="service"/> from now on.</summary>
+    public StreamCustomer On(IRunningService service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return this with { Orders = new OrdersApiClient(service.Clients.CreateFor(AccessToken)) };
+    }
+
     public void Dispose() => Orders.Http.Dispose();
 }
 
@@ -91,5 +98,40 @@ public static class PrivateStreamTraffic
 
         await Task.WhenAll(customers.Select(customer => Task.Run(() => RunCustomerAsync(customer), cancellationToken)));
         return published;
+    }
+
+    /// <summary>
+    /// Staff got every event published after the first <paramref name="before"/> once; each customer got exactly its
+    /// own, in the log's order (staff's order), none twice, none of another's.
+    /// </summary>
+    public static async Task ShouldBeIsolatedAsync(
+        EventSourceRecorder staff,
+        int before,
+        int published,
+        IReadOnlyList<(StreamCustomer Customer, EventSourceRecorder Stream)> customers,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(staff);
+        ArgumentNullException.ThrowIfNull(customers);
+        await staff.WaitForEventsAsync(events => OrderEvents(events).Count >= before + published, $"staff to see {published} events", cancellationToken);
+        var all = OrderEvents(staff.Events).Skip(before).ToList();
+        all.Count.ShouldBe(published, staff.Describe());
+        all.Select(received => received.Id).Distinct().Count().ShouldBe(published);
+
+        foreach (var (customer, stream) in customers)
+        {
+            var expected = all.Where(received => OwnerOf(received) == customer.Id).Select(received => received.Id).ToList();
+            expected.Count.ShouldBeGreaterThan(published / 3);
+            await stream.WaitForEventsAsync(
+                events => OrderEvents(events).Count >= expected.Count,
+                $"{expected.Count} events for {customer.Name}",
+                cancellationToken);
+
+            // A moment more: anything sent that should not have been would arrive now.
+            await Task.Delay(200, cancellationToken);
+            var received = OrderEvents(stream.Events);
+            received.Where(e => OwnerOf(e) != customer.Id).ShouldBeEmpty($"{customer.Name} got another customer's events");
+            received.Select(e => e.Id).ToList().ShouldBe(expected, $"{customer.Name}: every own event once, in order");
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
+using System.Net.Sockets;
 
 namespace CleanSse.Client;
 
@@ -226,7 +227,8 @@ internal sealed class ConnectionAttempt : IAsyncDisposable
     private bool IsConnectionFailure(Exception exception) => exception switch
     {
         OperationCanceledException => !_userToken.IsCancellationRequested,
-        HttpRequestException or IOException or ObjectDisposedException => true,
+        // A peer that accepts and resets at once can surface as a bare SocketException while connecting.
+        HttpRequestException or IOException or ObjectDisposedException or SocketException => true,
         _ => false,
     };
 

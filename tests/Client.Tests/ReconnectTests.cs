@@ -12,6 +12,20 @@ namespace CleanSse.Client.Tests;
 /// </summary>
 public sealed class ReconnectTests
 {
+    [Fact]
+    public async Task A_socket_error_while_connecting_is_retried_like_any_other_connection_failure()
+    {
+        await using var server = await ScriptedServer.StreamingAsync("id: 1\ndata: after the reset\n\n");
+        using var handler = new FailingOnceHandler(SseClient.CreateHandler(), new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionReset));
+        using var http = new HttpClient(handler);
+        using var client = new SseClient(http, server.Url(), new SseClientOptions { RetryDelay = TimeSpan.Zero, MaxAttempts = 3 });
+
+        var events = await Streams.CollectAsync(client, count: 1);
+
+        events.ShouldBe([new SseEvent("message", "after the reset", "1")]);
+        handler.Attempts.ShouldBe(2);
+    }
+
     [Theory]
     [InlineData(Delivery.Whole)]
     [InlineData(Delivery.OneByteChunks)]
@@ -487,4 +501,15 @@ public sealed class ReconnectTests
             await Task.Delay(20, deadline.Token);
         }
     }
+}
+
+/// <summary>Throws <paramref name="failure"/> on the first request, as a connect that a peer resets at once can.</summary>
+internal sealed class FailingOnceHandler(HttpMessageHandler inner, Exception failure) : DelegatingHandler(inner)
+{
+    private int _attempts;
+
+    public int Attempts => Volatile.Read(ref _attempts);
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        Interlocked.Increment(ref _attempts) == 1 ? Task.FromException<HttpResponseMessage>(failure) : base.SendAsync(request, cancellationToken);
 }

@@ -150,6 +150,27 @@ public sealed class RedisStreamEventLogTests
     }
 
     [Fact]
+    public async Task An_event_keeps_its_owner_on_replay_and_on_every_instance_live_feed()
+    {
+        await using var redis = await RedisTestKeys.CreateAsync();
+        var writer = redis.CreateEventLog();
+        var otherInstance = redis.CreateEventLog();
+        await using var feed = FeedReader.Start(otherInstance);
+
+        // The feed reads its starting point from Redis as it subscribes; appends must come after that read.
+        await Task.Delay(200, Token);
+
+        var owned = await writer.AppendAsync("new-order", """{"v":1}""", Guid.CreateVersion7().ToString("N"), "customer-7", Token);
+        var staffOnly = await writer.AppendAsync("order-updated", """{"v":2}""", Guid.CreateVersion7().ToString("N"), ownerId: null, Token);
+
+        owned.OwnerId.ShouldBe("customer-7");
+        staffOnly.OwnerId.ShouldBeNull();
+        (await otherInstance.ReadAfterAsync(EventPosition.Origin, 10, Token)).Select(logged => logged.OwnerId).ShouldBe(["customer-7", null]);
+        await Eventually.HoldsAsync(() => feed.Received.Count >= 2, "the live feed to carry both events", cancellationToken: Token);
+        feed.Received.Select(logged => (logged.Id, logged.OwnerId)).ShouldBe([(owned.Id, "customer-7"), (staffOnly.Id, (string?)null)]);
+    }
+
+    [Fact]
     public async Task A_repeated_event_id_is_not_appended_again_and_returns_the_first_id()
     {
         await using var redis = await RedisTestKeys.CreateAsync();

@@ -49,7 +49,7 @@ public sealed class EventSourceRecorder : IAsyncDisposable
     private int _disconnects;
     private string? _lastEventId;
 
-    private EventSourceRecorder(IReadOnlyList<IRunningService> services, string? lastEventId, string path)
+    private EventSourceRecorder(IReadOnlyList<IRunningService> services, string? lastEventId, string path, string? accessToken)
     {
         // Scaled-out instances accept the same credentials: the first one's clients serve them all.
         _http = services[0].Clients.Create(SseClient.CreateHandler(), Timeout.InfiniteTimeSpan);
@@ -64,6 +64,9 @@ public sealed class EventSourceRecorder : IAsyncDisposable
             RetryDelay = ReconnectDelay,
             MaxRetryDelay = ReconnectDelay,
             Jitter = () => 1,
+
+            // Another user's token, when given, goes on every attempt in place of the service's default user.
+            AccessTokenProvider = accessToken is null ? null : _ => ValueTask.FromResult<string?>(accessToken),
             ConfigureRequest = AimAsync,
             OnReconnecting = OnStreamEnded,
         });
@@ -97,10 +100,13 @@ public sealed class EventSourceRecorder : IAsyncDisposable
     public static EventSourceRecorder Start(IRunningService service, string? lastEventId = null, string path = EventsPath) => Start([service], lastEventId, path);
 
     /// <param name="services">The instances behind a load balancer, tried in turn.</param>
-    public static EventSourceRecorder Start(IReadOnlyList<IRunningService> services, string? lastEventId = null, string path = EventsPath)
+    /// <param name="lastEventId">The id the first connection resumes from.</param>
+    /// <param name="path">The stream's path.</param>
+    /// <param name="accessToken">Signs the stream in as another user (see <see cref="ServiceClients.LoginAsync"/>).</param>
+    public static EventSourceRecorder Start(IReadOnlyList<IRunningService> services, string? lastEventId = null, string path = EventsPath, string? accessToken = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var recorder = new EventSourceRecorder(services, lastEventId, path);
+        var recorder = new EventSourceRecorder(services, lastEventId, path, accessToken);
         recorder._loop = Task.Run(recorder.RunAsync);
         return recorder;
     }

@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Claims;
+using CleanSse.Application.Common.Security;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.Wire;
 using Microsoft.AspNetCore.Builder;
@@ -55,7 +57,7 @@ public static class EventStreamEndpoint
     private static Task OpenAsync(HttpContext httpContext, SseConnectionHub hub, StreamCatchUp catchUp)
     {
         var address = httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        switch (hub.TryOpen(address, httpContext.RequestAborted, out var connection))
+        switch (hub.TryOpen(address, AudienceOf(httpContext.User), httpContext.RequestAborted, out var connection))
         {
             case ConnectionRefusal.None:
                 return StreamAsync(httpContext, connection!, catchUp);
@@ -112,6 +114,21 @@ public static class EventStreamEndpoint
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = ContentType;
         response.Headers.CacheControl = "no-cache";
+    }
+
+    /// <summary>
+    /// Whose events the stream carries, read once at admission from the signed-in user: staff see every event, a
+    /// customer only its own orders'. A user with neither role nor id gets a stream with no events at all.
+    /// </summary>
+    private static StreamAudience AudienceOf(ClaimsPrincipal user)
+    {
+        if (user.IsInRole(Roles.Staff))
+        {
+            return StreamAudience.Staff;
+        }
+
+        var id = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        return string.IsNullOrEmpty(id) ? default : StreamAudience.Customer(id);
     }
 
     private static string? LastEventId(HttpRequest request)

@@ -12,7 +12,8 @@ namespace CleanSse.Infrastructure.Realtime;
 /// <summary>
 /// The one owner of the catch-up protocol, shared by every stream: from the first read of the log to going live.
 /// A stream gets the <c>connected</c> message, then the replay of what its client missed (or a <c>reset</c> when that
-/// cannot be replayed), then live events, all through its connection's queue.
+/// cannot be replayed), then live events, all through its connection's queue; replay and live carry only the events
+/// of the stream's audience.
 /// </summary>
 /// <remarks>
 /// The hand-over to live is where events are lost or repeated, so it rests on three facts. The stream is registered
@@ -110,10 +111,17 @@ internal sealed partial class StreamCatchUp(
                 continue;
             }
 
+            var audience = connection.Audience;
             foreach (var logged in batch)
             {
-                await connection.EnqueueWhenRoomAsync(logged.Frame, cancellationToken);
-                metrics.EventReplayed();
+                // Another customer's event is passed over, not sent: the position still moves past it, so the
+                // hand-over neither waits for it nor lets it through later.
+                if (audience.Sees(logged))
+                {
+                    await connection.EnqueueWhenRoomAsync(logged.Frame, cancellationToken);
+                    metrics.EventReplayed();
+                }
+
                 after = logged.Position;
                 connection.MarkQueuedThrough(after);
             }

@@ -45,6 +45,7 @@ public sealed class OrderEventsSsePublisherTests : IDisposable
         logged.Type.ShouldBe("new-order");
         logged.DeduplicationKey.ShouldBe(created.EventId.ToString("N"));
         logged.Data.ShouldBeSameAs(stored);
+        logged.OwnerId.ShouldBe("customer-1");
     }
 
     [Fact]
@@ -58,6 +59,7 @@ public sealed class OrderEventsSsePublisherTests : IDisposable
         var logged = (await _log.ReadAfterAsync(EventPosition.Origin, 10, Token)).ShouldHaveSingleItem();
         logged.Type.ShouldBe("order-updated");
         logged.Data.ShouldContain("\"status\":\"paid\"");
+        logged.OwnerId.ShouldBe("customer-1");
     }
 
     [Fact]

@@ -1,9 +1,14 @@
+using System.Security.Claims;
+using CleanSse.Application.Common.Security;
 using CleanSse.Infrastructure.Realtime;
+using CleanSse.Infrastructure.Realtime.Connections;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using static CleanSse.Infrastructure.Tests.Realtime.RealtimeTestKit;
 
 namespace CleanSse.Infrastructure.Tests.Realtime;
 
@@ -34,6 +39,48 @@ public sealed class EventStreamEndpointTests
         produces.Select(p => p.StatusCode).ShouldBe([200, 429, 503]);
         produces[0].ContentTypes.ShouldBe(["text/event-stream"]);
         produces.Skip(1).ShouldAllBe(p => p.ContentTypes.Single() == "application/problem+json");
+    }
+
+    [Theory]
+    [InlineData("staff", true, null)]
+    [InlineData("customer", false, "customer-1")]
+    [InlineData("staff-and-id", true, null)]
+    [InlineData("no-id", false, null)]
+    public async Task A_stream_takes_its_audience_from_the_signed_in_user_at_admission(string user, bool isStaff, string? customerId)
+    {
+        await using var app = CreateApp();
+
+        // Only the writers the stream needs, not the whole host.
+        var writers = app.Services.GetRequiredService<SseWriterPool>();
+        await writers.StartAsync(Token);
+        app.MapEventStream("/api/events");
+        var endpoint = Named(((IEndpointRouteBuilder)app).DataSources.SelectMany(source => source.Endpoints).ToList(), "/api/events");
+        var hub = app.Services.GetRequiredService<SseConnectionHub>();
+        using var leave = new CancellationTokenSource();
+        var context = new DefaultHttpContext { RequestServices = app.Services, RequestAborted = leave.Token, User = Principal(user) };
+
+        var stream = endpoint.RequestDelegate!(context);
+        await WaitUntilAsync(() => hub.Count == 1, "the stream to be admitted");
+        var audience = hub.Connections.Single().Audience;
+        await leave.CancelAsync();
+        await Within(stream, "the stream to end");
+
+        audience.IsStaff.ShouldBe(isStaff);
+        audience.CustomerId.ShouldBe(customerId);
+        hub.CustomerCount.ShouldBe(0);
+        await writers.StopAsync(Token);
+    }
+
+    private static ClaimsPrincipal Principal(string user)
+    {
+        Claim[] claims = user switch
+        {
+            "staff" => [new(ClaimTypes.Role, Roles.Staff)],
+            "customer" => [new(ClaimTypes.NameIdentifier, "customer-1")],
+            "staff-and-id" => [new(ClaimTypes.NameIdentifier, "staff-1"), new(ClaimTypes.Role, Roles.Staff)],
+            _ => [new(ClaimTypes.Name, "someone")],
+        };
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType: "Test"));
     }
 
     private static WebApplication CreateApp()

@@ -22,8 +22,8 @@ internal sealed class LaggingEventLog(IEventLog inner) : IEventLog
         }
     }
 
-    public async ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, CancellationToken cancellationToken) =>
-        await inner.AppendAsync(type, data, deduplicationKey, cancellationToken);
+    public async ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, string? ownerId, CancellationToken cancellationToken) =>
+        await inner.AppendAsync(type, data, deduplicationKey, ownerId, cancellationToken);
 
     public async ValueTask<(EventPosition Position, string Id)> GetHeadAsync(CancellationToken cancellationToken)
     {

@@ -71,9 +71,9 @@ public sealed class RealtimeMetricsTests : IDisposable
     {
         var hub = CreateHub(new RealtimeOptions { MaxConnections = 2, MaxConnectionsPerAddress = 1 }, _metrics);
         Open(hub, "192.0.2.1");
-        hub.TryOpen("192.0.2.1", Token, out _).ShouldBe(ConnectionRefusal.TooManyFromAddress);
+        hub.TryOpen("192.0.2.1", StreamAudience.Staff, Token, out _).ShouldBe(ConnectionRefusal.TooManyFromAddress);
         Open(hub, "192.0.2.2");
-        hub.TryOpen("192.0.2.3", Token, out _).ShouldBe(ConnectionRefusal.ServerFull);
+        hub.TryOpen("192.0.2.3", StreamAudience.Staff, Token, out _).ShouldBe(ConnectionRefusal.ServerFull);
 
         Measured("cleansse.sse.refused_connections").Select(m => m.Reason).ShouldBe(["per-address", "server-full"]);
     }

@@ -42,18 +42,26 @@ internal static class RealtimeTestKit
 
     public static SseConnection Open(SseConnectionHub hub, string address = "192.0.2.1") => OpenUntil(hub, address, Token);
 
-    /// <summary>Opens a stream whose request is aborted with <paramref name="requestAborted"/>.</summary>
-    public static SseConnection OpenUntil(SseConnectionHub hub, string address, CancellationToken requestAborted)
+    /// <summary>Opens a staff stream, which carries every event, whose request is aborted with <paramref name="requestAborted"/>.</summary>
+    public static SseConnection OpenUntil(SseConnectionHub hub, string address, CancellationToken requestAborted) =>
+        OpenForUntil(hub, StreamAudience.Staff, address, requestAborted);
+
+    /// <summary>Opens a stream of <paramref name="audience"/>.</summary>
+    public static SseConnection OpenFor(SseConnectionHub hub, StreamAudience audience, string address = "192.0.2.1") =>
+        OpenForUntil(hub, audience, address, Token);
+
+    /// <summary>Opens a stream of <paramref name="audience"/> whose request is aborted with <paramref name="requestAborted"/>.</summary>
+    public static SseConnection OpenForUntil(SseConnectionHub hub, StreamAudience audience, string address, CancellationToken requestAborted)
     {
-        hub.TryOpen(address, requestAborted, out var connection).ShouldBe(ConnectionRefusal.None);
+        hub.TryOpen(address, audience, requestAborted, out var connection).ShouldBe(ConnectionRefusal.None);
         return connection.ShouldNotBeNull();
     }
 
     /// <summary>An event as the log would hand it out, with <paramref name="data"/> padded to at least <paramref name="size"/> characters.</summary>
-    public static LoggedEvent Event(long sequence, int size = 0)
+    public static LoggedEvent Event(long sequence, int size = 0, string? ownerId = null)
     {
         var data = string.Create(CultureInfo.InvariantCulture, $"{{\"n\":{sequence}}}").PadRight(size, ' ');
-        return new LoggedEvent(new EventPosition(sequence, 0), IdOf(sequence), "order-updated", data, DateTimeOffset.UnixEpoch);
+        return new LoggedEvent(new EventPosition(sequence, 0), IdOf(sequence), "order-updated", data, DateTimeOffset.UnixEpoch, ownerId: ownerId);
     }
 
     public static string IdOf(long sequence) => string.Create(CultureInfo.InvariantCulture, $"e-{sequence}");

@@ -241,8 +241,8 @@ public sealed class StreamCatchUpTests
 
         public void Release() => _released.TrySetResult();
 
-        public ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, CancellationToken cancellationToken) =>
-            inner.AppendAsync(type, data, deduplicationKey, cancellationToken);
+        public ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, string? ownerId, CancellationToken cancellationToken) =>
+            inner.AppendAsync(type, data, deduplicationKey, ownerId, cancellationToken);
 
         public ValueTask<(EventPosition Position, string Id)> GetHeadAsync(CancellationToken cancellationToken) =>
             inner.GetHeadAsync(cancellationToken);

@@ -19,7 +19,7 @@ public enum AppendFault
 /// <summary>The real event log with a fault injected in front of its appends; reads and the live feed pass through.</summary>
 public sealed class FaultyEventLog(IEventLog inner, FaultyEventLog.Switch faults) : IEventLog
 {
-    public async ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, CancellationToken cancellationToken)
+    public async ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, string? ownerId, CancellationToken cancellationToken)
     {
         var fault = faults.Fault;
         if (fault == AppendFault.FailBeforeAppend)
@@ -27,7 +27,7 @@ public sealed class FaultyEventLog(IEventLog inner, FaultyEventLog.Switch faults
             throw new InvalidOperationException("Injected fault: the append did not happen.");
         }
 
-        var logged = await inner.AppendAsync(type, data, deduplicationKey, cancellationToken);
+        var logged = await inner.AppendAsync(type, data, deduplicationKey, ownerId, cancellationToken);
         if (fault == AppendFault.LoseAnswer)
         {
             throw new TimeoutException($"Injected fault: the answer to appending {logged.Id} was lost.");

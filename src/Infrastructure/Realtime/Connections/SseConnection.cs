@@ -30,10 +30,18 @@ internal sealed class SseConnection : ILiveEventQueue
     private Action? _onFlushCompleted;
     private long _lastEnqueuedAt;
 
-    public SseConnection(long id, string remoteAddress, RealtimeOptions options, RealtimeMetrics metrics, SseWriterPool writers, CancellationToken requestAborted)
+    public SseConnection(
+        long id,
+        string remoteAddress,
+        StreamAudience audience,
+        RealtimeOptions options,
+        RealtimeMetrics metrics,
+        SseWriterPool writers,
+        CancellationToken requestAborted)
     {
         Id = id;
         RemoteAddress = remoteAddress;
+        Audience = audience;
         _options = options;
         _metrics = metrics;
         _writers = writers;
@@ -44,6 +52,9 @@ internal sealed class SseConnection : ILiveEventQueue
     public long Id { get; }
 
     public string RemoteAddress { get; }
+
+    /// <summary>Whose events this stream carries: the hub offers it only those, and its replay skips the rest.</summary>
+    public StreamAudience Audience { get; }
 
     /// <summary>Cancelled when the client's request is aborted; a disconnect by the service shows in <see cref="DisconnectReason"/>.</summary>
     /// <remarks>Read from the registration on it, so that a stream does not hold the token twice.</remarks>
@@ -119,7 +130,7 @@ internal sealed class SseConnection : ILiveEventQueue
     /// <summary>Records that everything up to <paramref name="position"/> has been queued by the catch-up.</summary>
     public void MarkQueuedThrough(EventPosition position) => _handOver.MarkQueuedThrough(position, _sync);
 
-    /// <summary>The dispatcher's entry point: called once per event, in log order, for every connection.</summary>
+    /// <summary>The dispatcher's entry point: called once per event, in log order, for every connection of the event's audience.</summary>
     public void Offer(LoggedEvent logged)
     {
         switch (_handOver.Offer(logged, _options.MaxQueuedEvents, _sync))

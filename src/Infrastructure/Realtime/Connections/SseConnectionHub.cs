@@ -6,11 +6,21 @@ namespace CleanSse.Infrastructure.Realtime.Connections;
 
 /// <summary>
 /// The registry of open event streams. It admits streams within the configured limits, fans each logged event out to
-/// every stream (the same encoded bytes for all), and closes them all on shutdown.
+/// the streams of its audience (the same encoded bytes for all), and closes them all on shutdown.
 /// </summary>
+/// <remarks>
+/// Streams are indexed by audience when admitted: one set of staff streams, and per customer the array of that
+/// customer's streams. A broadcast offers an event to the staff set and to its owner's array, and tests no stream on
+/// the way: a customer's stream is never even offered another customer's event.
+/// </remarks>
 internal sealed class SseConnectionHub
 {
     private readonly ConcurrentDictionary<long, SseConnection> _connections = new();
+    private readonly ConcurrentDictionary<long, SseConnection> _staff = new();
+
+    // A customer has few streams: each array is replaced, never changed, under the admission lock, so the dispatcher
+    // reads one without a lock and without a collection per customer.
+    private readonly ConcurrentDictionary<string, SseConnection[]> _customers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _perAddress = new(StringComparer.Ordinal);
     private readonly Lock _admission = new();
     private readonly RealtimeOptions _options;
@@ -35,8 +45,14 @@ internal sealed class SseConnectionHub
 
     public IReadOnlyCollection<SseConnection> Connections => [.. _connections.Values];
 
-    /// <summary>Opens a stream for <paramref name="remoteAddress"/> unless a limit or shutdown forbids it.</summary>
-    public ConnectionRefusal TryOpen(string remoteAddress, CancellationToken requestAborted, out SseConnection? connection)
+    /// <summary>The number of customers with at least one open stream.</summary>
+    public int CustomerCount => _customers.Count;
+
+    /// <summary>
+    /// Opens a stream of <paramref name="audience"/> for <paramref name="remoteAddress"/> unless a limit or shutdown
+    /// forbids it.
+    /// </summary>
+    public ConnectionRefusal TryOpen(string remoteAddress, StreamAudience audience, CancellationToken requestAborted, out SseConnection? connection)
     {
         connection = null;
         lock (_admission)
@@ -60,8 +76,9 @@ internal sealed class SseConnectionHub
             }
 
             _perAddress[remoteAddress] = fromAddress + 1;
-            connection = new SseConnection(Interlocked.Increment(ref _nextId), remoteAddress, _options, _metrics, _writers, requestAborted);
+            connection = new SseConnection(Interlocked.Increment(ref _nextId), remoteAddress, audience, _options, _metrics, _writers, requestAborted);
             _connections[connection.Id] = connection;
+            Index(connection);
         }
 
         _metrics.StreamOpened();
@@ -78,6 +95,8 @@ internal sealed class SseConnectionHub
                 return;
             }
 
+            Unindex(connection);
+
             var left = _perAddress.GetValueOrDefault(connection.RemoteAddress) - 1;
             if (left <= 0)
             {
@@ -92,12 +111,24 @@ internal sealed class SseConnectionHub
         _metrics.StreamClosed();
     }
 
-    /// <summary>Hands one event to every stream. Never waits: a stream that cannot take it is disconnected.</summary>
+    /// <summary>
+    /// Hands one event to every stream of its audience: staff's, and its owner's. Never waits: a stream that cannot
+    /// take it is disconnected.
+    /// </summary>
     public void Broadcast(LoggedEvent logged)
     {
-        foreach (var (_, connection) in _connections)
+        ArgumentNullException.ThrowIfNull(logged);
+        foreach (var (_, connection) in _staff)
         {
             connection.Offer(logged);
+        }
+
+        if (logged.OwnerId is { } owner && _customers.TryGetValue(owner, out var owners))
+        {
+            foreach (var connection in owners)
+            {
+                connection.Offer(logged);
+            }
         }
     }
 
@@ -135,6 +166,42 @@ internal sealed class SseConnectionHub
         foreach (var (_, connection) in _connections)
         {
             connection.Close(retry);
+        }
+    }
+
+    /// <summary>Runs under the admission lock.</summary>
+    private void Index(SseConnection connection)
+    {
+        var audience = connection.Audience;
+        if (audience.IsStaff)
+        {
+            _staff[connection.Id] = connection;
+        }
+        else if (audience.CustomerId is { } customer)
+        {
+            _customers[customer] = _customers.TryGetValue(customer, out var streams) ? [.. streams, connection] : [connection];
+        }
+    }
+
+    /// <summary>Runs under the admission lock.</summary>
+    private void Unindex(SseConnection connection)
+    {
+        var audience = connection.Audience;
+        if (audience.IsStaff)
+        {
+            _staff.TryRemove(connection.Id, out _);
+        }
+        else if (audience.CustomerId is { } customer && _customers.TryGetValue(customer, out var streams))
+        {
+            var left = Array.FindAll(streams, stream => stream != connection);
+            if (left.Length == 0)
+            {
+                _customers.TryRemove(customer, out _);
+            }
+            else
+            {
+                _customers[customer] = left;
+            }
         }
     }
 }

@@ -15,8 +15,12 @@ public interface IEventLog
     /// append whose answer was lost), so an append whose key is already in the retained history returns the event logged
     /// the first time, and appends nothing.
     /// </param>
+    /// <param name="ownerId">
+    /// The customer whose streams may receive the event besides staff's (the order's owner); <see langword="null"/>
+    /// for an event only staff may see. Kept with the event, so replay and every instance's live feed filter alike.
+    /// </param>
     /// <param name="cancellationToken">Cancels the append.</param>
-    ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, CancellationToken cancellationToken);
+    ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, string? ownerId, CancellationToken cancellationToken);
 
     /// <summary>The position of the newest event, or of the log's origin when it is empty.</summary>
     ValueTask<(EventPosition Position, string Id)> GetHeadAsync(CancellationToken cancellationToken);

@@ -36,7 +36,7 @@ public sealed class InMemoryEventLog : IEventLog
     /// <summary>Drawn when the log starts; part of every id it hands out.</summary>
     public string Epoch { get; }
 
-    public ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, CancellationToken cancellationToken)
+    public ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, string? ownerId, CancellationToken cancellationToken)
     {
         var now = _clock.GetUtcNow();
         LoggedEvent logged;
@@ -49,7 +49,7 @@ public sealed class InMemoryEventLog : IEventLog
             }
 
             var sequence = _headSequence + 1;
-            logged = new LoggedEvent(new EventPosition(sequence, 0), FormatId(sequence), type, data, now, deduplicationKey);
+            logged = new LoggedEvent(new EventPosition(sequence, 0), FormatId(sequence), type, data, now, deduplicationKey, ownerId);
             if (deduplicationKey is not null)
             {
                 _byKey[deduplicationKey] = logged;

@@ -10,9 +10,17 @@ public sealed class LoggedEvent
 {
     private byte[]? _frame;
 
-    public LoggedEvent(EventPosition position, string id, string type, string data, DateTimeOffset timestamp, string? deduplicationKey = null)
+    public LoggedEvent(
+        EventPosition position,
+        string id,
+        string type,
+        string data,
+        DateTimeOffset timestamp,
+        string? deduplicationKey = null,
+        string? ownerId = null)
     {
         DeduplicationKey = deduplicationKey;
+        OwnerId = ownerId;
         Position = position;
         Id = id;
         Type = type;
@@ -32,6 +40,12 @@ public sealed class LoggedEvent
 
     /// <summary>The id of the event this entry carries (its integration event id), by which a repeat is dropped.</summary>
     public string? DeduplicationKey { get; }
+
+    /// <summary>
+    /// The customer the event is about (the order's owner), whose streams receive it besides staff's; an event
+    /// without one goes to staff streams only.
+    /// </summary>
+    public string? OwnerId { get; }
 
     public ReadOnlyMemory<byte> Frame
     {

@@ -10,9 +10,10 @@ namespace CleanSse.Infrastructure.Realtime.Publishing;
 
 /// <summary>
 /// Puts committed order events on the stream: the event's payload (its JSON contract, serialized once and shared with
-/// its outbox row) is appended to the event log under the event's id, and the log's live feed carries the same bytes to
-/// every stream. It never waits on a client. A failure is thrown back to the publishing step, which leaves the event
-/// in the outbox for the sweep; an event appended twice (request and sweep) is logged once, by its id.
+/// its outbox row) is appended to the event log under the event's id, with the order's owner, and the log's live feed
+/// carries the same bytes to every stream that may see it (staff's, and the owner's). It never waits on a client. A
+/// failure is thrown back to the publishing step, which leaves the event in the outbox for the sweep; an event appended
+/// twice (request and sweep) is logged once, by its id.
 /// </summary>
 /// <remarks>Public because the mediator's generated registrations in the Api project name it.</remarks>
 public sealed partial class OrderEventsSsePublisher(
@@ -26,10 +27,10 @@ public sealed partial class OrderEventsSsePublisher(
     public const string OrderUpdatedEventType = "order-updated";
 
     public ValueTask Handle(OrderCreated notification, CancellationToken cancellationToken) =>
-        AppendAsync(NewOrderEventType, notification, OrderCreated.EventType, cancellationToken);
+        AppendAsync(NewOrderEventType, notification, OrderCreated.EventType, notification.Order.CustomerId, cancellationToken);
 
     public ValueTask Handle(OrderStatusChanged notification, CancellationToken cancellationToken) =>
-        AppendAsync(OrderUpdatedEventType, notification, OrderStatusChanged.EventType, cancellationToken);
+        AppendAsync(OrderUpdatedEventType, notification, OrderStatusChanged.EventType, notification.Order.CustomerId, cancellationToken);
 
     /// <summary>The key the log de-duplicates by: the event's own id, whatever the domain allows.</summary>
     public static string DeduplicationKeyOf(IIntegrationEvent integrationEvent)
@@ -38,12 +39,18 @@ public sealed partial class OrderEventsSsePublisher(
         return integrationEvent.EventId.ToString("N", CultureInfo.InvariantCulture);
     }
 
-    private async ValueTask AppendAsync(string sseType, IIntegrationEvent integrationEvent, IntegrationEventType type, CancellationToken cancellationToken)
+    /// <param name="ownerId">The order's customer: the log keeps it, so only that customer's streams (and staff's) get the event.</param>
+    private async ValueTask AppendAsync(
+        string sseType,
+        IIntegrationEvent integrationEvent,
+        IntegrationEventType type,
+        string ownerId,
+        CancellationToken cancellationToken)
     {
         var data = serializer.Serialize(integrationEvent, type);
         try
         {
-            var logged = await log.AppendAsync(sseType, data, DeduplicationKeyOf(integrationEvent), cancellationToken);
+            var logged = await log.AppendAsync(sseType, data, DeduplicationKeyOf(integrationEvent), ownerId, cancellationToken);
             metrics.EventPublished();
             LogPublished(sseType, integrationEvent.EventId, logged.Id);
         }

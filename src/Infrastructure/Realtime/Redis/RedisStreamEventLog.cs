@@ -23,6 +23,9 @@ internal sealed partial class RedisStreamEventLog(
     private const string DataField = "d";
     private const string KeyField = "k";
 
+    // The event's owner; absent or empty (an entry written before owners were kept) means staff only.
+    private const string OwnerField = "o";
+
     // Appends atomically: a key seen before returns the id it was logged under; otherwise XADD trimmed by count, then
     // by age (server clock), and remember the key for as long as the history lasts.
     private static readonly LuaScript AppendScript = LuaScript.Prepare("""
@@ -30,7 +33,7 @@ internal sealed partial class RedisStreamEventLog(
           local existing = redis.call('GET', @dedupeKey)
           if existing then return existing end
         end
-        local id = redis.call('XADD', @stream, 'MAXLEN', '~', @maxLength, '*', 't', @type, 'd', @data, 'k', @key)
+        local id = redis.call('XADD', @stream, 'MAXLEN', '~', @maxLength, '*', 't', @type, 'd', @data, 'k', @key, 'o', @owner)
         local now = redis.call('TIME')
         local minId = (tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)) - tonumber(@maxAgeMs)
         if minId > 0 then redis.call('XTRIM', @stream, 'MINID', '~', string.format('%d', minId)) end
@@ -40,7 +43,7 @@ internal sealed partial class RedisStreamEventLog(
 
     private readonly RedisKey _stream = redis.StreamKey;
 
-    public async ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, CancellationToken cancellationToken)
+    public async ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, string? ownerId, CancellationToken cancellationToken)
     {
         // While Redis is unreachable, fail at once rather than after the command timeout: the caller is a request that
         // already committed its order, and the outbox will append the event when Redis is back.
@@ -58,12 +61,13 @@ internal sealed partial class RedisStreamEventLog(
             key = deduplicationKey ?? string.Empty,
             type,
             data,
+            owner = ownerId ?? string.Empty,
             maxLength = options.MaxEvents,
             maxAgeMs = (long)options.MaxAge.TotalMilliseconds,
         });
 
         var id = (string)result!;
-        return new LoggedEvent(ParsePosition(id), id, type, data, clock.GetUtcNow(), deduplicationKey);
+        return new LoggedEvent(ParsePosition(id), id, type, data, clock.GetUtcNow(), deduplicationKey, ownerId);
     }
 
     public async ValueTask<(EventPosition Position, string Id)> GetHeadAsync(CancellationToken cancellationToken)
@@ -209,13 +213,15 @@ internal sealed partial class RedisStreamEventLog(
     {
         var id = entry.Id.ToString();
         var key = entry[KeyField].ToString();
+        var owner = entry[OwnerField].ToString();
         return new LoggedEvent(
             ParsePosition(id),
             id,
             entry[TypeField].ToString(),
             entry[DataField].ToString(),
             DateTimeOffset.FromUnixTimeMilliseconds(ParsePosition(id).Major),
-            string.IsNullOrEmpty(key) ? null : key);
+            string.IsNullOrEmpty(key) ? null : key,
+            string.IsNullOrEmpty(owner) ? null : owner);
     }
 
     private List<LoggedEvent> ParseXRead(RedisResult result)

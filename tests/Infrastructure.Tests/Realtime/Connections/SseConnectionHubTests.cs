@@ -93,7 +93,7 @@ public sealed class SseConnectionHubTests
         var hub = CreateHub(new RealtimeOptions { MaxConnections = 3, MaxConnectionsPerAddress = 10 });
         var open = Enumerable.Range(0, 3).Select(i => Open(hub, $"192.0.2.{i}")).ToList();
 
-        hub.TryOpen("192.0.2.99", Token, out var refused).ShouldBe(ConnectionRefusal.ServerFull);
+        hub.TryOpen("192.0.2.99", StreamAudience.Staff, Token, out var refused).ShouldBe(ConnectionRefusal.ServerFull);
         refused.ShouldBeNull();
         hub.Count.ShouldBe(3);
 
@@ -109,13 +109,13 @@ public sealed class SseConnectionHubTests
         var first = Open(hub, "192.0.2.1");
         Open(hub, "192.0.2.1");
 
-        hub.TryOpen("192.0.2.1", Token, out var refused).ShouldBe(ConnectionRefusal.TooManyFromAddress);
+        hub.TryOpen("192.0.2.1", StreamAudience.Staff, Token, out var refused).ShouldBe(ConnectionRefusal.TooManyFromAddress);
         refused.ShouldBeNull();
         Open(hub, "192.0.2.2");
 
         hub.Remove(first);
         Open(hub, "192.0.2.1");
-        hub.TryOpen("192.0.2.1", Token, out _).ShouldBe(ConnectionRefusal.TooManyFromAddress);
+        hub.TryOpen("192.0.2.1", StreamAudience.Staff, Token, out _).ShouldBe(ConnectionRefusal.TooManyFromAddress);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class SseConnectionHubTests
         hub.Remove(first);
 
         Open(hub, "192.0.2.1");
-        hub.TryOpen("192.0.2.1", Token, out _).ShouldBe(ConnectionRefusal.TooManyFromAddress);
+        hub.TryOpen("192.0.2.1", StreamAudience.Staff, Token, out _).ShouldBe(ConnectionRefusal.TooManyFromAddress);
         hub.Count.ShouldBe(2);
     }
 
@@ -140,7 +140,7 @@ public sealed class SseConnectionHubTests
         for (var round = 0; round < 3; round++)
         {
             var open = Enumerable.Range(0, 3).Select(_ => Open(hub, "192.0.2.1")).ToList();
-            hub.TryOpen("192.0.2.1", Token, out _).ShouldBe(ConnectionRefusal.TooManyFromAddress);
+            hub.TryOpen("192.0.2.1", StreamAudience.Staff, Token, out _).ShouldBe(ConnectionRefusal.TooManyFromAddress);
             foreach (var connection in open)
             {
                 hub.Remove(connection);
@@ -222,7 +222,7 @@ public sealed class SseConnectionHubTests
         }
 
         streams[0].Client.Events.Select(e => e.LastEventId).ShouldBe([IdOf(1)]);
-        hub.TryOpen("192.0.2.50", Token, out var refused).ShouldBe(ConnectionRefusal.ShuttingDown);
+        hub.TryOpen("192.0.2.50", StreamAudience.Staff, Token, out var refused).ShouldBe(ConnectionRefusal.ShuttingDown);
         refused.ShouldBeNull();
     }
 

@@ -371,6 +371,21 @@ public sealed class InMemoryEventLogTests
     }
 
     [Fact]
+    public async Task An_event_keeps_its_owner_on_replay_and_on_the_live_feed()
+    {
+        var log = CreateLog();
+        var feed = StartReading(log.SubscribeAsync(Token), 2);
+
+        var owned = await log.AppendAsync("new-order", """{"id":"42"}""", "k-1", "customer-7", Token);
+        var staffOnly = await log.AppendAsync("order-updated", """{"id":"43"}""", "k-2", ownerId: null, Token);
+
+        owned.OwnerId.ShouldBe("customer-7");
+        staffOnly.OwnerId.ShouldBeNull();
+        (await ReadAllAsync(log, EventPosition.Origin, 10)).Select(e => e.OwnerId).ShouldBe(["customer-7", null]);
+        (await feed).Select(e => e.OwnerId).ShouldBe(["customer-7", null]);
+    }
+
+    [Fact]
     public async Task Events_with_the_same_data_are_told_apart_by_their_ids_alone()
     {
         // The same order reaching the same status twice would once have shared a key and been dropped.

@@ -17,8 +17,6 @@ public sealed class AccessMatrixTests(AccessMatrixFixture fixture) : IClassFixtu
 
     public static TheoryData<Caller> Callers => new(Enum.GetValues<Caller>());
 
-    public static TheoryData<Caller> SignedInCallers => new(Enum.GetValues<Caller>().Where(caller => caller != Caller.Anonymous));
-
     /// <summary>The status of customer A's order before the change, the change, and what each caller gets.</summary>
     public static TheoryData<string[], string, Caller, HttpStatusCode> Changes
     {
@@ -232,19 +230,6 @@ public sealed class AccessMatrixTests(AccessMatrixFixture fixture) : IClassFixtu
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Cancellation);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-    }
-
-    [Theory]
-    [MemberData(nameof(SignedInCallers))]
-    public async Task Get_events_refusing_the_stream_s_media_type_answers_406(Caller caller)
-    {
-        using var client = fixture.ClientFor(caller);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/events");
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Cancellation);
-
-        await response.ShouldBeProblemAsync(HttpStatusCode.NotAcceptable);
     }
 
     [Theory]

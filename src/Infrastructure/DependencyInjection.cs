@@ -10,6 +10,8 @@ using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
 using CleanSse.Infrastructure.Realtime.Redis;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -39,7 +41,8 @@ public static class DependencyInjection
 
     /// <summary>
     /// Users and roles in the orders database, signed in by ASP.NET Core Identity's bearer tokens or its cookie. The keys
-    /// that protect both are kept in the database, so every instance reads a token or cookie that another one issued.
+    /// that protect both are shared by every instance, so each one reads a token or cookie that another one issued: in
+    /// Redis when <c>ConnectionStrings:Redis</c> is set (instances may then keep separate databases), else in the database.
     /// </summary>
     private static void AddIdentityStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -53,10 +56,29 @@ public static class DependencyInjection
                 options => string.IsNullOrWhiteSpace(options.Email) == string.IsNullOrEmpty(options.Password),
                 "Auth:DemoStaff needs both Email and Password, or neither.")
             .ValidateOnStart();
-        services.AddDataProtection()
-            .SetApplicationName("CleanSse")
-            .PersistKeysToDbContext<OrdersDbContext>();
+        // One application name everywhere: the keys' purpose includes it, so an instance with another name could not
+        // read what its peers protected even with the same keys.
+        var dataProtection = services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
+        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(RedisOptions.ConnectionStringName)))
+        {
+            dataProtection.PersistKeysToDbContext<OrdersDbContext>();
+        }
+        else
+        {
+            services.AddOptions<KeyManagementOptions>()
+                .Configure<RedisConnections, RedisOptions>((options, connections, redis) =>
+                    options.XmlRepository = new RedisXmlRepository(
+                        // The key ring is read and written synchronously; the connection is made once and then reused.
+                        () => connections.CommandsAsync().GetAwaiter().GetResult(),
+                        DataProtectionKeysKey(redis.KeyPrefix)));
+        }
     }
+
+    /// <summary>The name every instance protects its tokens and cookies under.</summary>
+    public const string DataProtectionApplicationName = "CleanSse";
+
+    /// <summary>The Redis list holding the data-protection key ring, beside the event log's keys.</summary>
+    public static string DataProtectionKeysKey(string keyPrefix) => $"{keyPrefix}:data-protection-keys";
 
     private static void AddPersistence(this IServiceCollection services, IConfiguration configuration)
     {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CleanSse.Api.Security;
 
@@ -21,11 +22,14 @@ public sealed class ProblemDetailsAuthorizationResultHandler(IProblemDetailsServ
             var (title, detail) = authorizeResult.Challenged
                 ? ("Unauthorized", "Sign in first: send a bearer token from POST /api/auth/login, or the sign-in cookie.")
                 : ("Forbidden", "The signed-in user may not do this.");
-            await problemDetails.TryWriteAsync(new ProblemDetailsContext
+            var problem = new ProblemDetails { Status = context.Response.StatusCode, Title = title, Detail = detail };
+
+            // The problem-details writer declines a request that accepts no JSON, as an EventSource's (text/event-stream)
+            // does; the refusal is still a problem document then, not an empty body.
+            if (!await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
             {
-                HttpContext = context,
-                ProblemDetails = { Status = context.Response.StatusCode, Title = title, Detail = detail },
-            });
+                await TypedResults.Problem(problem).ExecuteAsync(context);
+            }
         }
     }
 }

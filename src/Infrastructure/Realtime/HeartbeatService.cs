@@ -10,14 +10,15 @@ internal sealed class HeartbeatService(SseConnectionHub hub, IOptions<RealtimeOp
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Ticking at half the interval, and sending to streams idle for half of it, keeps every gap under the interval.
-        var half = options.Value.HeartbeatInterval / 2;
-        using var timer = new PeriodicTimer(half);
+        var schedule = HeartbeatSchedule.For(options.Value.HeartbeatInterval);
+        using var timer = new PeriodicTimer(schedule.Tick);
+        var slice = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                hub.SendHeartbeats(Environment.TickCount64 - (long)half.TotalMilliseconds);
+                hub.SendHeartbeats(Environment.TickCount64 - (long)schedule.IdleAfter.TotalMilliseconds, schedule, slice);
+                slice = (slice + 1) % schedule.Slices;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -133,12 +133,18 @@ internal sealed class SseConnectionHub
     }
 
     /// <summary>Queues a comment on every live stream that has had nothing queued since <paramref name="idleSince"/>.</summary>
-    public int SendHeartbeats(long idleSince)
+    public int SendHeartbeats(long idleSince) => SendHeartbeats(idleSince, schedule: null, slice: 0);
+
+    /// <summary>
+    /// Queues a comment on every live stream of one slice of <paramref name="schedule"/> (every stream when it is null)
+    /// that has had nothing queued since <paramref name="idleSince"/>.
+    /// </summary>
+    public int SendHeartbeats(long idleSince, HeartbeatSchedule? schedule, int slice)
     {
         var sent = 0;
-        foreach (var (_, connection) in _connections)
+        foreach (var (id, connection) in _connections)
         {
-            if (connection.IsLive && connection.LastEnqueuedAt <= idleSince)
+            if ((schedule is null || schedule.SliceOf(id) == slice) && connection.IsLive && connection.LastEnqueuedAt <= idleSince)
             {
                 connection.TryEnqueue(_heartbeat, isEvent: false);
                 sent++;

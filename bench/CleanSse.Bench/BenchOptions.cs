@@ -25,6 +25,14 @@ public sealed class BenchOptions
     /// <summary>Idle connections for the memory figure (0 skips it).</summary>
     public int MemoryClients { get; private set; } = 10_000;
 
+    /// <summary>How the idle clients of the memory figure arrive: paced, all at once, or both (one after the other).</summary>
+    public IReadOnlyList<ConnectMode> MemoryModes { get; private set; } = [ConnectMode.Paced, ConnectMode.Storm];
+
+    /// <summary>Seconds after the last idle client connected at which memory is read: early and late.</summary>
+    public int MemoryEarlySeconds { get; private set; } = 3;
+
+    public int MemoryLateSeconds { get; private set; } = 30;
+
     /// <summary>Clients of the slow-consumer case, one of them stalled (0 skips it).</summary>
     public int SlowClients { get; private set; } = 1_000;
 
@@ -62,6 +70,14 @@ public sealed class BenchOptions
 
     public int ConnectParallel { get; private set; } = 200;
 
+    /// <summary>Idle streams of the many-streams case, over cleartext HTTP/2 (0 skips it).</summary>
+    public int ManyStreams { get; private set; }
+
+    public int ManyStreamsPerConnection { get; private set; } = 1_000;
+
+    /// <summary>Orders in the many-streams case's burst, each to reach every stream exactly once.</summary>
+    public int ManyStreamsOrders { get; private set; } = 10;
+
     public int PhaseTimeoutSeconds { get; private set; } = 90;
 
     public string Output { get; private set; } = Path.Combine("artifacts", "bench");
@@ -92,13 +108,16 @@ public sealed class BenchOptions
             switch (name)
             {
                 case "--clients": options.Clients = [.. value.Split(',').Select(Int)]; break;
-                case "--servers": options.Servers = [.. value.Split(',').Select(s => s.Trim().ToLowerInvariant())]; break;
+                case "--servers": options.Servers = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim().ToLowerInvariant())]; break;
                 case "--burst": options.Burst = Int(value); break;
                 case "--publishers": options.Publishers = Int(value); break;
                 case "--parallel-publishers": options.ParallelPublishers = Int(value); break;
                 case "--spaced": options.Spaced = Int(value); break;
                 case "--interval-ms": options.IntervalMs = Int(value); break;
                 case "--memory-clients": options.MemoryClients = Int(value); break;
+                case "--memory-modes": options.MemoryModes = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(mode => Enum.Parse<ConnectMode>(mode, ignoreCase: true))]; break;
+                case "--memory-early": options.MemoryEarlySeconds = Int(value); break;
+                case "--memory-late": options.MemoryLateSeconds = Int(value); break;
                 case "--slow-clients": options.SlowClients = Int(value); break;
                 case "--slow-orders": options.SlowOrders = Int(value); break;
                 case "--slow-rate": options.SlowRate = Int(value); break;
@@ -113,6 +132,9 @@ public sealed class BenchOptions
                 case "--signup-parallel": options.SignUpParallel = Int(value); break;
                 case "--source-addresses": options.SourceAddresses = Int(value); break;
                 case "--connect-parallel": options.ConnectParallel = Int(value); break;
+                case "--many-streams": options.ManyStreams = Int(value); break;
+                case "--many-streams-per-connection": options.ManyStreamsPerConnection = Int(value); break;
+                case "--many-streams-orders": options.ManyStreamsOrders = Int(value); break;
                 case "--phase-timeout": options.PhaseTimeoutSeconds = Int(value); break;
                 case "--out": options.Output = value; break;
                 case "--baseline": options.Baseline = Path.GetFullPath(value); break;
@@ -141,6 +163,10 @@ public sealed class BenchOptions
           --audience-clients 0 --customers 1000 --audience-staff 0  signed-in case: customer streams over that many
                                         customers, plus staff streams (servers with sign-in only; 0: skip)
           --orders-per-customer 1 --audience-publishers 4 --signup-parallel 4
+          --memory-modes paced,storm --memory-early 3 --memory-late 30   how idle clients arrive (storm: all at
+                                        once), and when memory is read after the last one connected
+          --many-streams 0 --many-streams-per-connection 1000 --many-streams-orders 10   idle streams on one
+                                        instance over cleartext HTTP/2, then a burst each must get exactly once (0: skip)
           --source-addresses 16 --connect-parallel 200 --phase-timeout 90
           --out artifacts/bench         results.json, results.md, fanout.svg
           --baseline PATH               an earlier build's CleanSse.Api.dll, run as server 'baseline' (add it to --servers)

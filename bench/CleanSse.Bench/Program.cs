@@ -45,6 +45,11 @@ if (options.RedisClients > 0)
     report.Redis = await runner.RunRedisAsync(runner.Kind("cleansse"));
 }
 
+if (options.ManyStreams > 0)
+{
+    report.ManyStreams = await runner.RunManyStreamsAsync(runner.Kind("cleansse"));
+}
+
 report.DurationSeconds = started.Elapsed.TotalSeconds;
 report.Machine = report.Machine with { LoadAtEnd = Runner.LoadAverage() };
 

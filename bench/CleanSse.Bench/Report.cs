@@ -38,17 +38,25 @@ public static class Report
         FanoutTable(text, report, $"Fan-out, {settings.Spaced} single orders {settings.IntervalMs} ms apart", point => point.Spaced);
         FanoutTable(text, report, $"Fan-out, bursts of {settings.Burst} orders from {settings.ParallelPublishers} parallel POSTers", point => point.ParallelBurst);
 
-        if (report.Servers.Any(server => server.Memory is not null))
+        if (report.Servers.Any(server => server.Memory.Count > 0))
         {
-            var leanest = report.Servers.Where(s => s.Memory is { Connected: > 0 }).Min(s => s.Memory!.BytesPerConnection);
-            Line(text, $"### Memory, {settings.MemoryClients:N0} idle connections (server VmRSS)");
+            Line(text, $"### Memory, {settings.MemoryClients:N0} idle connections (server VmRSS, {settings.MemoryEarlySeconds} s and {settings.MemoryLateSeconds} s after the last one connected)");
             text.AppendLine();
-            text.AppendLine("| server | connected | RSS before | RSS with clients | per connection | vs leanest |");
-            text.AppendLine("|---|---:|---:|---:|---:|---:|");
-            foreach (var server in report.Servers.Where(s => s.Memory is not null))
+            text.AppendLine($"| server | arrival | connected | connect time | RSS before | RSS +{settings.MemoryEarlySeconds} s | RSS +{settings.MemoryLateSeconds} s | per connection +{settings.MemoryEarlySeconds} s | per connection +{settings.MemoryLateSeconds} s | worse of the two vs leanest |");
+            text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var mode in settings.MemoryModes)
             {
-                var memory = server.Memory!;
-                Line(text, $"| {server.Name} | {memory.Connected:N0} | {memory.BaselineKiB / 1024.0:F1} MiB | {memory.LoadedKiB / 1024.0:F1} MiB | {memory.BytesPerConnection / 1024:F2} KiB | {(memory.BytesPerConnection - leanest) / 1024:+0.00;-0.00;0.00} KiB |");
+                var measured = report.Servers.SelectMany(s => s.Memory.Where(m => m.Mode == mode && m.Connected > 0).Select(m => (s.Name, Memory: m))).ToList();
+                if (measured.Count == 0)
+                {
+                    continue;
+                }
+
+                var leanest = measured.Min(m => m.Memory.BytesPerConnection);
+                foreach (var (name, memory) in measured)
+                {
+                    Line(text, $"| {name} | {mode.ToString().ToLowerInvariant()} | {memory.Connected:N0} | {memory.ConnectSeconds:F1} s | {memory.BaselineKiB / 1024.0:F1} MiB | {memory.EarlyKiB / 1024.0:F1} MiB | {memory.LateKiB / 1024.0:F1} MiB | {memory.BytesPerConnectionEarly / 1024:F2} KiB | {memory.BytesPerConnectionLate / 1024:F2} KiB | {(memory.BytesPerConnection - leanest) / 1024:+0.00;-0.00;0.00} KiB |");
+                }
             }
 
             text.AppendLine();
@@ -87,6 +95,21 @@ public static class Report
                 {
                     Line(text, $"| {log} | {phase.Name} | {phase.Clients:N0} | {phase.DeliveredRatio * 100:F1} % | {phase.EventsPerSecond:N0} | {phase.OrdersAccepted / Math.Max(phase.PublishSeconds, 1e-9):N0} | {Ms(phase.P50Ms)} | {Ms(phase.P99Ms)} | {Ms(phase.MaxMs)} |");
                 }
+            }
+
+            text.AppendLine();
+        }
+
+        if (report.ManyStreams is { } many)
+        {
+            Line(text, $"### CleanSse, {many.Wanted:N0} idle streams on one instance (cleartext HTTP/2, {many.StreamsPerConnection:N0} streams per connection)");
+            text.AppendLine();
+            text.AppendLine("| streams open | connect time | RSS before → with streams | per stream | burst | delivered | duplicates | streams incomplete | events/s | p50 | p99 | max |");
+            text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Line(text, $"| {many.Connected:N0} | {many.ConnectSeconds:F1} s | {many.BaselineKiB / 1024.0:F0} → {many.LoadedKiB / 1024.0:F0} MiB | {many.BytesPerStream / 1024:F2} KiB | {many.Accepted}/{many.Orders} orders | {many.Delivered:N0}/{many.Expected:N0} | {many.Duplicates} | {many.StreamsIncomplete} | {many.EventsPerSecond:N0} | {Ms(many.P50Ms)} | {Ms(many.P99Ms)} | {Ms(many.MaxMs)} |");
+            foreach (var error in many.Errors.Take(5))
+            {
+                Line(text, $"- {error}");
             }
 
             text.AppendLine();

@@ -29,9 +29,30 @@ public sealed record PhaseResult(
 
 public sealed record FanoutPoint(int Clients, int Connected, PhaseResult? Burst, PhaseResult? Spaced, PhaseResult? ParallelBurst);
 
-public sealed record MemoryResult(int Clients, int Connected, long BaselineKiB, long LoadedKiB)
+/// <summary>How idle clients arrive for the memory figure.</summary>
+public enum ConnectMode
 {
-    public double BytesPerConnection => Connected == 0 ? double.NaN : (LoadedKiB - BaselineKiB) * 1024.0 / Connected;
+    /// <summary>At most <c>--connect-parallel</c> connection attempts in flight at once.</summary>
+    Paced,
+
+    /// <summary>Every client at once, as fast as the machine allows.</summary>
+    Storm,
+}
+
+/// <summary>
+/// Server VmRSS with idle clients: <see cref="EarlyKiB"/> a few seconds after the last one connected, and
+/// <see cref="LateKiB"/> after heartbeats and the collector have had their turn.
+/// </summary>
+public sealed record MemoryResult(ConnectMode Mode, int Clients, int Connected, double ConnectSeconds, long BaselineKiB, long EarlyKiB, long LateKiB)
+{
+    public double BytesPerConnectionEarly => PerConnection(EarlyKiB);
+
+    public double BytesPerConnectionLate => PerConnection(LateKiB);
+
+    /// <summary>The larger of the two readings: what the target is judged on.</summary>
+    public double BytesPerConnection => Math.Max(BytesPerConnectionEarly, BytesPerConnectionLate);
+
+    private double PerConnection(long loadedKiB) => Connected == 0 ? double.NaN : (loadedKiB - BaselineKiB) * 1024.0 / Connected;
 }
 
 public sealed record SlowConsumerResult(
@@ -66,7 +87,7 @@ public sealed class ServerResult(string name)
 
     public string? LoadAfter { get; set; }
 
-    public MemoryResult? Memory { get; set; }
+    public List<MemoryResult> Memory { get; } = [];
 
     public List<FanoutPoint> Fanout { get; } = [];
 
@@ -111,4 +132,6 @@ public sealed class BenchReport
     public List<ServerResult> Servers { get; } = [];
 
     public RedisResult? Redis { get; set; }
+
+    public ManyStreamsResult? ManyStreams { get; set; }
 }

@@ -36,7 +36,10 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
 
             if (options.MemoryClients > 0)
             {
-                result.Memory = await MeasureMemoryAsync(server, kind.Protocol, result.Errors);
+                foreach (var mode in options.MemoryModes)
+                {
+                    result.Memory.Add(await MeasureMemoryAsync(server, kind.Protocol, mode, result.Errors));
+                }
             }
 
             await using (var clients = NewClients([server], kind.Protocol))
@@ -141,7 +144,59 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
     private string Competitor(string name) =>
         Path.Combine(repositoryRoot, "bench", $"Competitors.{name}", "bin", configuration, "net10.0", $"CleanSse.Competitors.{name}.dll");
 
-    private async Task<ServerProcess> StartAsync(ServerKind kind, string label, string? redisPrefix)
+    /// <summary>
+    /// The many-streams case: one instance with a cleartext HTTP/2 endpoint beside its HTTP/1.1 one, N idle streams
+    /// multiplexed over it, then a burst of orders that must reach every stream exactly once.
+    /// </summary>
+    public async Task<ManyStreamsResult> RunManyStreamsAsync(ServerKind cleanSse)
+    {
+        Log($"== cleansse, {options.ManyStreams:N0} streams over HTTP/2  (load average {LoadAverage()})");
+        var extra = new Dictionary<string, string>
+        {
+            ["Kestrel__Limits__Http2__MaxStreamsPerConnection"] = options.ManyStreamsPerConnection.ToString(CultureInfo.InvariantCulture),
+        };
+        await using var server = await StartAsync(cleanSse, "cleansse-many-streams", redisPrefix: null, extra, http2Endpoint: true);
+        await WarmUpAsync(server, ClientProtocol.Sse);
+        await Task.Delay(2000);
+        var baseline = server.ResidentKiB();
+        await using var streams = new ManyStreams(new Uri($"http://127.0.0.1:{server.Http2Port}"), server.Token, options.ManyStreamsPerConnection);
+        var connecting = Stopwatch.StartNew();
+        var connected = await streams.ConnectAsync(options.ManyStreams, options.ConnectParallel * 5, TimeSpan.FromSeconds(options.PhaseTimeoutSeconds * 2));
+        var connectSeconds = connecting.Elapsed.TotalSeconds;
+        await Task.Delay(TimeSpan.FromSeconds(options.MemoryEarlySeconds));
+        var loaded = server.ResidentKiB();
+        Log(string.Create(CultureInfo.InvariantCulture, $"   {connected:N0} streams open in {connectSeconds:F1} s; RSS {baseline / 1024.0:F1} -> {loaded / 1024.0:F1} MiB"));
+
+        streams.ResetCounts();
+        using var publisher = NewPublisher([server]);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.PhaseTimeoutSeconds));
+        var started = Stopwatch.GetTimestamp();
+        var published = await publisher.BurstAsync(options.ManyStreamsOrders, 1, null, timeout.Token);
+        var expected = (long)published.Accepted * connected;
+        var waited = Stopwatch.StartNew();
+        while (streams.Delivered < expected && waited.Elapsed < TimeSpan.FromSeconds(options.PhaseTimeoutSeconds))
+        {
+            await Task.Delay(100);
+        }
+
+        // Anything still arriving would be a duplicate: give it a moment to show.
+        await Task.Delay(1000);
+        var seconds = Stopwatch.GetElapsedTime(started, Math.Max(started, streams.LastReceiveTimestamp)).TotalSeconds;
+        var latency = streams.Latency;
+        var result = new ManyStreamsResult(
+            options.ManyStreams, connected, streams.StreamsPerConnection, connectSeconds, baseline, loaded,
+            options.ManyStreamsOrders, published.Accepted, expected, streams.Delivered, streams.Duplicates,
+            streams.Incomplete(published.Accepted), seconds, latency.Percentile(0.50), latency.Percentile(0.99),
+            latency.MaxMilliseconds, streams.Errors);
+        Log("   " + ManyStreams.Describe(result));
+        return result;
+    }
+
+    private Task<ServerProcess> StartAsync(ServerKind kind, string label, string? redisPrefix) =>
+        StartAsync(kind, label, redisPrefix, extra: null, http2Endpoint: false);
+
+    private async Task<ServerProcess> StartAsync(
+        ServerKind kind, string label, string? redisPrefix, IReadOnlyDictionary<string, string>? extra, bool http2Endpoint)
     {
         if (!File.Exists(kind.Dll))
         {
@@ -169,7 +224,12 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
             }
         }
 
-        var server = await ServerProcess.StartAsync(kind.Dll, work, Path.Combine(work, "server.log"), environment, StartTimeout);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var server = await ServerProcess.StartAsync(kind.Dll, work, Path.Combine(work, "server.log"), environment, StartTimeout, http2Endpoint);
         if (kind.IsCleanSse)
         {
             try
@@ -206,17 +266,22 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
         await Task.Delay(500);
     }
 
-    private async Task<MemoryResult> MeasureMemoryAsync(ServerProcess server, ClientProtocol protocol, List<string> errors)
+    private async Task<MemoryResult> MeasureMemoryAsync(ServerProcess server, ClientProtocol protocol, ConnectMode mode, List<string> errors)
     {
         await Task.Delay(2000);
         var baseline = server.ResidentKiB();
         await using var clients = NewClients([server], protocol);
-        var connected = await clients.ConnectAsync(options.MemoryClients, options.ConnectParallel, TimeSpan.FromSeconds(options.PhaseTimeoutSeconds));
-        await Task.Delay(3000);
-        var loaded = server.ResidentKiB();
-        var result = new MemoryResult(options.MemoryClients, connected, baseline, loaded);
+        var parallel = mode == ConnectMode.Storm ? options.MemoryClients : options.ConnectParallel;
+        var connecting = Stopwatch.StartNew();
+        var connected = await clients.ConnectAsync(options.MemoryClients, parallel, TimeSpan.FromSeconds(options.PhaseTimeoutSeconds));
+        var connectSeconds = connecting.Elapsed.TotalSeconds;
+        await Task.Delay(TimeSpan.FromSeconds(options.MemoryEarlySeconds));
+        var early = server.ResidentKiB();
+        await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, options.MemoryLateSeconds - options.MemoryEarlySeconds)));
+        var late = server.ResidentKiB();
+        var result = new MemoryResult(mode, options.MemoryClients, connected, connectSeconds, baseline, early, late);
         Log(string.Create(CultureInfo.InvariantCulture,
-            $"   memory: {connected}/{options.MemoryClients} idle, RSS {baseline / 1024.0:F1} -> {loaded / 1024.0:F1} MiB, {result.BytesPerConnection / 1024:F2} KiB per connection"));
+            $"   memory ({mode}): {connected}/{options.MemoryClients} idle in {connectSeconds:F1} s, RSS {baseline / 1024.0:F1} -> {early / 1024.0:F1} -> {late / 1024.0:F1} MiB, {result.BytesPerConnectionEarly / 1024:F2} / {result.BytesPerConnectionLate / 1024:F2} KiB per connection"));
         errors.AddRange(clients.Errors.Select(error => "memory client: " + error));
         await clients.CloseAllAsync();
         await Task.Delay(1000);

@@ -24,15 +24,19 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
+    /// <summary>The cleartext HTTP/2 endpoint, when the server was started with one.</summary>
+    public int? Http2Port { get; private init; }
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>The staff access token the bench signs in with; null for a server without sign-in.</summary>
     public string? Token { get; set; }
 
     public static async Task<ServerProcess> StartAsync(
-        string dll, string workDirectory, string logFile, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+        string dll, string workDirectory, string logFile, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, bool http2Endpoint = false)
     {
         var port = FreePort();
+        int? http2Port = http2Endpoint ? FreePort() : null;
         // exec keeps the process id, so the id read here is the server's own (for VmRSS), not a shell's.
         var start = new ProcessStartInfo("/bin/sh")
         {
@@ -47,8 +51,16 @@ public sealed class ServerProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        if (http2Port is { } h2)
+        {
+            // Endpoints from configuration replace --urls, so the HTTP/1.1 one is named again beside the HTTP/2 one.
+            start.Environment["Kestrel__Endpoints__Http1__Url"] = $"http://127.0.0.1:{port}";
+            start.Environment["Kestrel__Endpoints__Http2__Url"] = $"http://127.0.0.1:{h2}";
+            start.Environment["Kestrel__Endpoints__Http2__Protocols"] = "Http2";
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dll}.");
-        var server = new ServerProcess(process, port);
+        var server = new ServerProcess(process, port) { Http2Port = http2Port };
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)

@@ -65,13 +65,15 @@ public static class Targets
             }
         }
 
-        if (subject.Memory is { Connected: > 0 } memory)
+        foreach (var memory in subject.Memory.Where(m => m.Connected > 0))
         {
-            var leanest = others.Where(s => s.Memory is { Connected: > 0 }).MinBy(s => s.Memory!.BytesPerConnection);
-            if (leanest is not null)
+            var leanest = others
+                .SelectMany(s => s.Memory.Where(m => m.Mode == memory.Mode && m.Connected > 0).Select(m => (s.Name, Memory: m)))
+                .MinBy(m => m.Memory.BytesPerConnection);
+            if (leanest.Memory is not null)
             {
-                var over = (memory.BytesPerConnection - leanest.Memory!.BytesPerConnection) / 1024;
-                rows.Add(($"memory per idle connection ({memory.Connected:N0}): within 1 KiB of the leanest competitor", $"{memory.BytesPerConnection / 1024:F2} KiB vs {leanest.Name} {leanest.Memory.BytesPerConnection / 1024:F2} KiB = {over:+0.00;-0.00} KiB", over <= 1.0));
+                var over = (memory.BytesPerConnection - leanest.Memory.BytesPerConnection) / 1024;
+                rows.Add(($"memory per idle connection ({memory.Connected:N0}, {memory.Mode.ToString().ToLowerInvariant()} arrival, worse of early and late): within 1 KiB of the leanest competitor", $"{memory.BytesPerConnection / 1024:F2} KiB vs {leanest.Name} {leanest.Memory.BytesPerConnection / 1024:F2} KiB = {over:+0.00;-0.00} KiB", over <= 1.0));
             }
         }
 

@@ -31,6 +31,9 @@ public sealed class GetOrderByIdQueryHandlerTests
         result.Order.Status.ShouldBe("paid");
         result.Order.Total.ShouldBe(order.Total);
         result.Order.Items.Count.ShouldBe(order.Lines.Count);
+        result.Order.UpdatedAt.ShouldBe(order.UpdatedAt.UtcDateTime);
+        result.Version.ShouldBe(order.Version);
+        result.Version.ShouldBe(2, "created, then paid");
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -108,8 +107,8 @@ public sealed class SseClient : IDisposable
                 {
                     while (await attempt.NextAsync().ConfigureAwait(false) is { } item)
                     {
-                        lastEventId = attempt.ResolveLastEventId(lastEventId);
-                        yield return new SseEvent(item.EventType, item.Data, lastEventId);
+                        lastEventId = item.LastEventId;
+                        yield return item;
                     }
                 }
 

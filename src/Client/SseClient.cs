@@ -58,8 +58,10 @@ public sealed class SseClient : IDisposable
         Options = options;
     }
 
+    /// <summary>The address of the stream.</summary>
     public Uri Uri { get; }
 
+    /// <summary>How the client connects and reconnects.</summary>
     public SseClientOptions Options { get; }
 
     /// <summary>
@@ -83,6 +85,7 @@ public sealed class SseClient : IDisposable
     public IAsyncEnumerable<SseEvent> ReadEventsAsync(CancellationToken cancellationToken = default) =>
         ReadEventsCoreAsync(cancellationToken);
 
+    /// <summary>Disposes the <see cref="HttpClient"/> when the client built it; a given one is left to its owner.</summary>
     public void Dispose()
     {
         if (_ownsHttp)

@@ -111,4 +111,37 @@ public sealed class OrdersClientTests(ServiceFixture fixture) : IClassFixture<Se
         received.Order.Id.ShouldBe(created.Id);
         received.LastEventId.ShouldNotBeNullOrEmpty();
     }
+
+    [Fact]
+    public async Task After_a_reset_the_reload_brings_the_held_orders_up_to_date()
+    {
+        var services = fixture.ClientServices(configure: options => options.Stream = options.Stream with { LastEventId = "garbage" });
+        var orders = services.GetRequiredService<OrdersClient>();
+        var created = await orders.CreateAsync(ServiceFixture.NewOrder(), cancellationToken: Ct);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+
+        StreamReset? reset = null;
+        await foreach (var streamEvent in services.GetRequiredService<SseClient>().ReadOrderEventsAsync(deadline.Token))
+        {
+            if (streamEvent is StreamReset received)
+            {
+                reset = received;
+                break;
+            }
+        }
+
+        reset.ShouldNotBeNull().RequestedEventId.ShouldBe("garbage");
+        var reload = await orders.ReloadAsync(reset, Ct);
+        var held = new Dictionary<string, OrderDto>();
+        reload.ApplyTo(held);
+        if (reload.IsComplete)
+        {
+            held.ShouldContainKey(created.Id);
+        }
+        else
+        {
+            reload.Orders.ShouldAllBe(order => order.UpdatedAt >= reset.ChangedSince);
+        }
+    }
 }

@@ -62,7 +62,7 @@ internal sealed record TailArguments(
     {
         var (_, symbols, parsed) = Create(args);
         result = parsed;
-        if (parsed.Action is { } action and not ParseErrorAction)
+        if (parsed.Action is not null and not ParseErrorAction)
         {
             // --help or --version: nothing to run.
             error = null;

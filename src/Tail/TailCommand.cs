@@ -36,7 +36,7 @@ internal static class TailCommand
 
         var arguments = TailArguments.Parse(args, console.EnvironmentToken, out var error, out var parsed);
         // Help and version are the only actions: the command itself has none, and parse errors are reported below.
-        if (parsed.Action is { } action and not ParseErrorAction)
+        if (parsed.Action is not null and not ParseErrorAction)
         {
             await using var output = new StreamWriter(stdout, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true);
             await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = stderr }, cancellationToken);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.ServerSentEvents;
 using System.Net.Sockets;
 
 namespace CleanSse.Client;
@@ -21,9 +20,7 @@ internal sealed class ConnectionAttempt : IAsyncDisposable
     private readonly IdleWatchdog _watchdog;
     private HttpResponseMessage? _response;
     private ActivityStream? _body;
-    private SseParser<string>? _parser;
-    private IAsyncEnumerator<SseItem<string>>? _items;
-    private bool _idSeen;
+    private SseEventReader? _reader;
 
     public ConnectionAttempt(HttpClient http, Uri uri, SseClientOptions options, CancellationToken userToken)
     {
@@ -48,25 +45,13 @@ internal sealed class ConnectionAttempt : IAsyncDisposable
     public bool MadeProgress => _body?.BytesRead > 0;
 
     /// <summary>The last <c>retry:</c> of this connection, if it sent a valid one.</summary>
-    public TimeSpan? ServerRetry =>
-        _parser is { ReconnectionInterval: var interval } && interval != Timeout.InfiniteTimeSpan ? interval : null;
+    public TimeSpan? ServerRetry => _reader?.ReconnectionTime;
 
     /// <summary>
-    /// The stream's last event id: the one set on this connection if any <c>id:</c> field was seen, else the one
-    /// carried over from earlier connections.
+    /// The stream's last event id: the one this connection's blocks set, starting from the one carried over from
+    /// earlier connections.
     /// </summary>
-    public string ResolveLastEventId(string carried)
-    {
-        if (_parser is null)
-        {
-            return carried;
-        }
-
-        // SseParser starts every connection with an empty last event id and does not say whether an id field set
-        // it; a non-empty value, or an id on a dispatched event, shows that one did.
-        _idSeen |= _parser.LastEventId.Length > 0;
-        return _idSeen ? _parser.LastEventId : carried;
-    }
+    public string ResolveLastEventId(string carried) => _reader?.LastEventId ?? carried;
 
     /// <summary>Sends the request. True when the response is an event stream to read.</summary>
     /// <exception cref="SseConnectionException">The server refused the stream for good.</exception>
@@ -156,29 +141,21 @@ internal sealed class ConnectionAttempt : IAsyncDisposable
             return false;
         }
 
-        _parser = SseParser.Create(_body);
-        _items = _parser.EnumerateAsync(_connection.Token).GetAsyncEnumerator(_connection.Token);
+        _reader = new SseEventReader(_body, lastEventId);
         return true;
     }
 
     /// <summary>The next event of the stream, or null when the body ended (cleanly, or with <see cref="Error"/> set).</summary>
-    public async ValueTask<SseItem<string>?> NextAsync()
+    public async ValueTask<SseEvent?> NextAsync()
     {
-        if (_items is null)
+        if (_reader is null)
         {
             return null;
         }
 
         try
         {
-            if (await _items.MoveNextAsync().ConfigureAwait(false))
-            {
-                var item = _items.Current;
-                _idSeen |= item.EventId is not null;
-                return item;
-            }
-
-            return null;
+            return await _reader.ReadAsync(_connection.Token).ConfigureAwait(false);
         }
         catch (Exception exception) when (IsConnectionFailure(exception))
         {
@@ -189,18 +166,6 @@ internal sealed class ConnectionAttempt : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_items is not null)
-        {
-            try
-            {
-                await _items.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception exception) when (IsConnectionFailure(exception))
-            {
-                // The body is being thrown away; how it ends no longer matters.
-            }
-        }
-
         if (_body is not null)
         {
             await _body.DisposeAsync().ConfigureAwait(false);

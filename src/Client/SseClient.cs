@@ -1,4 +1,3 @@
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -59,8 +58,10 @@ public sealed class SseClient : IDisposable
         Options = options;
     }
 
+    /// <summary>The address of the stream.</summary>
     public Uri Uri { get; }
 
+    /// <summary>How the client connects and reconnects.</summary>
     public SseClientOptions Options { get; }
 
     /// <summary>
@@ -84,6 +85,7 @@ public sealed class SseClient : IDisposable
     public IAsyncEnumerable<SseEvent> ReadEventsAsync(CancellationToken cancellationToken = default) =>
         ReadEventsCoreAsync(cancellationToken);
 
+    /// <summary>Disposes the <see cref="HttpClient"/> when the client built it; a given one is left to its owner.</summary>
     public void Dispose()
     {
         if (_ownsHttp)
@@ -108,8 +110,8 @@ public sealed class SseClient : IDisposable
                 {
                     while (await attempt.NextAsync().ConfigureAwait(false) is { } item)
                     {
-                        lastEventId = attempt.ResolveLastEventId(lastEventId);
-                        yield return new SseEvent(item.EventType, item.Data, lastEventId);
+                        lastEventId = item.LastEventId;
+                        yield return item;
                     }
                 }
 

@@ -27,20 +27,32 @@ public enum SseFailureReason
 /// <summary>The stream failed for good: the client does not reconnect after this.</summary>
 public sealed class SseConnectionException : Exception
 {
+    /// <summary>An exception without a message or a reason.</summary>
     public SseConnectionException()
     {
     }
 
+    /// <summary>An exception with a message and no reason.</summary>
+    /// <param name="message">What went wrong.</param>
     public SseConnectionException(string message)
         : base(message)
     {
     }
 
+    /// <summary>An exception with a message and a cause, and no reason.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
     public SseConnectionException(string message, Exception? innerException)
         : base(message, innerException)
     {
     }
 
+    /// <summary>An exception that tells why the stream was given up.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="reason">Why the stream was given up.</param>
+    /// <param name="statusCode">The status of the last response, when there was one.</param>
+    /// <param name="contentType">The content type of the last response, when the failure is about it.</param>
+    /// <param name="innerException">The cause.</param>
     public SseConnectionException(
         string message,
         SseFailureReason reason,
@@ -54,6 +66,7 @@ public sealed class SseConnectionException : Exception
         ContentType = contentType;
     }
 
+    /// <summary>Why the stream was given up.</summary>
     public SseFailureReason Reason { get; }
 
     /// <summary>The status of the last response, when there was one.</summary>

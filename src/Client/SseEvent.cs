@@ -12,6 +12,10 @@ public sealed record SseEvent
     /// <summary>The type the CleanSse service gives the event that tells a client to reload its state.</summary>
     public const string ResetType = "reset";
 
+    /// <summary>An event as the stream dispatched it.</summary>
+    /// <param name="type">The <c>event:</c> field; null or empty means <see cref="DefaultType"/>.</param>
+    /// <param name="data">The joined <c>data:</c> lines.</param>
+    /// <param name="lastEventId">The stream's last event id when the event was dispatched.</param>
     public SseEvent(string type, string data, string lastEventId)
     {
         ArgumentNullException.ThrowIfNull(data);

@@ -6,7 +6,7 @@ using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 await using var stdout = Console.OpenStandardOutput();
-return await TailCommand.RunAsync(args, stdout, Console.Error, stop.Token);
+return await TailCommand.RunAsync(args, stdout, Console.Error, TailConsole.Current(!Console.IsOutputRedirected), stop.Token);
 
 void Stop(PosixSignalContext context)
 {

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -9,39 +12,51 @@ namespace CleanSse.Tail;
 internal static class TailCommand
 {
     public const int Done = 0;
-    public const int Failed = 1;
-    public const int BadArguments = 2;
+    public const int BadUsage = 1;
+    public const int Unauthorized = 2;
+    public const int Unreachable = 3;
+    public const int Refused = 4;
     public const int Interrupted = 130;
+
+    /// <summary>Runs with the surroundings of a process whose output is not a terminal.</summary>
+    public static Task<int> RunAsync(IReadOnlyList<string> args, Stream stdout, TextWriter stderr, CancellationToken cancellationToken) =>
+        RunAsync(args, stdout, stderr, TailConsole.Current(outputIsTerminal: false), cancellationToken);
 
     public static async Task<int> RunAsync(
         IReadOnlyList<string> args,
         Stream stdout,
         TextWriter stderr,
+        TailConsole console,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(console);
 
-        if (args.Count == 1 && args[0] is "-h" or "--help")
+        var arguments = TailArguments.Parse(args, console.EnvironmentToken, out var error, out var parsed);
+        // Help and version are the only actions: the command itself has none, and parse errors are reported below.
+        if (parsed.Action is not null and not ParseErrorAction)
         {
-            await WriteAndFlushAsync(stdout, Encoding.UTF8.GetBytes(TailArguments.Usage + "\n"), cancellationToken);
+            await using var output = new StreamWriter(stdout, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true);
+            await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = stderr }, cancellationToken);
+            await output.FlushAsync(cancellationToken);
             return Done;
         }
 
-        var arguments = TailArguments.Parse(args, out var error);
         if (arguments is null)
         {
-            await stderr.WriteLineAsync($"tail: {error}");
+            await stderr.WriteLineAsync($"{TailArguments.CommandName}: {error}");
             await stderr.WriteLineAsync(TailArguments.Usage);
             await stderr.FlushAsync(cancellationToken);
-            return BadArguments;
+            return BadUsage;
         }
 
         var options = new SseClientOptions
         {
             LastEventId = arguments.LastEventId,
             Reconnect = arguments.Reconnect,
+            MaxAttempts = arguments.MaxAttempts,
             AccessTokenProvider = arguments.Token is { } token ? _ => ValueTask.FromResult<string?>(token) : null,
             ConfigureRequest = arguments.Headers.Count == 0 ? null : (request, _) =>
             {
@@ -55,14 +70,22 @@ internal static class TailCommand
             },
         };
 
+        var json = arguments.Json ?? !console.OutputIsTerminal;
+        var colour = !json && console.OutputIsTerminal && !console.NoColor && !arguments.NoColor;
+        var types = arguments.Types.Count == 0 ? null : new HashSet<string>(arguments.Types, StringComparer.Ordinal);
         using var client = new SseClient(arguments.Url, options);
-        using var output = new EventWriter(stdout, arguments.Json);
+        using var writer = new EventWriter(stdout, json, colour);
         var count = 0;
         try
         {
             await foreach (var sseEvent in client.ReadEventsAsync(cancellationToken))
             {
-                if (!await output.TryWriteAsync(sseEvent, cancellationToken))
+                if (types is not null && !types.Contains(sseEvent.Type))
+                {
+                    continue;
+                }
+
+                if (!await writer.TryWriteAsync(sseEvent, cancellationToken))
                 {
                     // Whoever read the output went away (a closed pipe): nothing more to do.
                     return Done;
@@ -80,24 +103,25 @@ internal static class TailCommand
         {
             return Interrupted;
         }
-        catch (Exception exception) when (exception is SseConnectionException or InvalidDataException or InvalidOperationException)
+        catch (SseConnectionException exception)
         {
-            await stderr.WriteLineAsync($"tail: {OneLine(exception.Message)}");
+            await stderr.WriteLineAsync($"{TailArguments.CommandName}: {OneLine(exception.Message)}");
             await stderr.FlushAsync(CancellationToken.None);
-            return Failed;
+            return ExitCodeOf(exception);
         }
     }
 
+    internal static int ExitCodeOf(SseConnectionException exception) => exception switch
+    {
+        { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } => Unauthorized,
+        { Reason: SseFailureReason.NoContent or SseFailureReason.UnexpectedStatus or SseFailureReason.UnexpectedContentType } => Refused,
+        _ => Unreachable,
+    };
+
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
-    private static async Task WriteAndFlushAsync(Stream stream, byte[] bytes, CancellationToken cancellationToken)
-    {
-        await stream.WriteAsync(bytes, cancellationToken);
-        await stream.FlushAsync(cancellationToken);
-    }
-
     /// <summary>Writes each event as one line and flushes it at once, so a reader sees it while the stream goes on.</summary>
-    private sealed class EventWriter(Stream stdout, bool json) : IDisposable
+    private sealed class EventWriter(Stream stdout, bool json, bool colour) : IDisposable
     {
         private static readonly JsonWriterOptions JsonOptions = new()
         {
@@ -126,7 +150,7 @@ internal static class TailCommand
                 }
                 else
                 {
-                    await stdout.WriteAsync(Encoding.UTF8.GetBytes(Readable(sseEvent)), cancellationToken);
+                    await stdout.WriteAsync(Encoding.UTF8.GetBytes(Readable(sseEvent, colour)), cancellationToken);
                 }
 
                 await stdout.FlushAsync(cancellationToken);
@@ -138,18 +162,41 @@ internal static class TailCommand
             }
         }
 
-        /// <summary><c>type #lastEventId: data</c>, the data's later lines indented under the first.</summary>
-        private static string Readable(SseEvent sseEvent)
+        /// <summary>
+        /// <c>type #lastEventId: data</c>, the data's later lines indented under the first; on a terminal the type is
+        /// coloured by what it means and the id is dim.
+        /// </summary>
+        private static string Readable(SseEvent sseEvent, bool colour)
         {
-            var line = new StringBuilder(sseEvent.Type.Length + sseEvent.Data.Length + 16);
-            line.Append(sseEvent.Type);
+            var line = new StringBuilder(sseEvent.Type.Length + sseEvent.Data.Length + 32);
+            line.Append(colour ? Paint(sseEvent.Type) : sseEvent.Type);
             if (sseEvent.LastEventId.Length > 0)
             {
-                line.Append(" #").Append(sseEvent.LastEventId);
+                line.Append(colour ? $" {Dim}#{Escaped(sseEvent.LastEventId)}{Reset}" : $" #{sseEvent.LastEventId}");
             }
 
             line.Append(": ").Append(sseEvent.Data.Replace("\n", "\n    ", StringComparison.Ordinal)).Append('\n');
             return line.ToString();
         }
+
+        private const string Reset = "\u001b[0m";
+        private const string Dim = "\u001b[2m";
+
+        private static string Paint(string type)
+        {
+            var code = type switch
+            {
+                "new-order" => "\u001b[32m",
+                "order-updated" => "\u001b[36m",
+                "reset" => "\u001b[31m",
+                SseEvent.DefaultType => "\u001b[2m",
+                _ => "\u001b[35m",
+            };
+            return code + Escaped(type) + Reset;
+        }
+
+        /// <summary>Control characters a server sent must not drive the terminal.</summary>
+        private static string Escaped(string text) =>
+            text.Any(char.IsControl) ? string.Concat(text.Select(c => char.IsControl(c) ? '?' : c)) : text;
     }
 }

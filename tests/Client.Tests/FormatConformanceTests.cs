@@ -14,6 +14,24 @@ public sealed class FormatConformanceTests
     private static async Task<List<SseEvent>> ReadAsync(string body, Delivery delivery) =>
         await ReadAsync(Encoding.UTF8.GetBytes(body), delivery);
 
+    /// <summary>The reader alone, without a server: the body's reads as they come, or each cut into single bytes.</summary>
+    private static async Task<List<SseEvent>> ParseAsync(Stream body, Delivery delivery, string? lastEventId = null) =>
+        await ReadAllAsync(Reader(body, delivery, lastEventId));
+
+    private static SseEventReader Reader(Stream body, Delivery delivery, string? lastEventId = null) =>
+        new(delivery == Delivery.OneByteChunks ? new OneByteReadStream(body) : body, lastEventId);
+
+    private static async Task<List<SseEvent>> ReadAllAsync(SseEventReader reader)
+    {
+        var events = new List<SseEvent>();
+        await foreach (var sseEvent in reader.ReadAllAsync(TestContext.Current.CancellationToken))
+        {
+            events.Add(sseEvent);
+        }
+
+        return events;
+    }
+
     private static async Task<List<SseEvent>> ReadAsync(byte[] body, Delivery delivery)
     {
         await using var server = await ScriptedServer.StartAsync((context, _) => ScriptedServer.WriteStreamAsync(context, body, delivery));
@@ -170,14 +188,134 @@ public sealed class FormatConformanceTests
         events.Select(e => e.Data).ShouldBe(["1", "2", "3", "4", "5", "6", "7"]);
     }
 
-    [Theory(Skip = "SseParser keeps the event type of a block without data for the next block, where the standard resets it")]
+    [Theory]
     [InlineData(Delivery.Whole)]
     [InlineData(Delivery.OneByteChunks)]
     public async Task The_event_type_is_reset_by_a_block_without_data(Delivery delivery)
     {
-        var events = await ReadAsync("event: lost\n\ndata: 1\n\n", delivery);
+        var events = await ReadAsync("event: lost\n\ndata: 1\n\nevent: lost too\nid: 2\n\ndata: 3\n\n", delivery);
+
+        events.ShouldBe([Message("1"), Message("3", "2")]);
+    }
+
+    [Theory]
+    [InlineData(Delivery.Whole)]
+    [InlineData(Delivery.OneByteChunks)]
+    public async Task An_empty_id_in_a_block_without_data_clears_the_last_event_id(Delivery delivery)
+    {
+        var events = await ReadAsync("id: 1\ndata: a\n\nid\n\ndata: b\n\nid: 2\n\nid:\n\ndata: c\n\n", delivery);
+
+        events.ShouldBe([Message("a", "1"), Message("b"), Message("c")]);
+    }
+
+    [Theory]
+    [InlineData(Delivery.Whole)]
+    [InlineData(Delivery.OneByteChunks)]
+    public async Task An_id_in_an_unfinished_last_block_does_not_change_the_last_event_id(Delivery delivery)
+    {
+        var reader = Reader(new MemoryStream(Encoding.UTF8.GetBytes("id: 1\ndata: a\n\nid: 2\ndata: b\n")), delivery, "0");
+
+        var events = await ReadAllAsync(reader);
+
+        events.ShouldBe([Message("a", "1")]);
+        reader.LastEventId.ShouldBe("1");
+    }
+
+    [Theory]
+    [InlineData(Delivery.Whole)]
+    [InlineData(Delivery.OneByteChunks)]
+    public async Task The_carried_last_event_id_stays_until_the_stream_sets_one(Delivery delivery)
+    {
+        var reader = Reader(new MemoryStream(Encoding.UTF8.GetBytes("data: a\n\nid: 5\ndata: b\n\ndata: c\n\n")), delivery, "4");
+
+        var events = await ReadAllAsync(reader);
+
+        events.ShouldBe([Message("a", "4"), Message("b", "5"), Message("c", "5")]);
+    }
+
+    [Theory]
+    [InlineData("retry: 1500\n\n", 1500)]
+    [InlineData("retry:1500\n\n", 1500)]
+    [InlineData("retry: 0\n\n", 0)]
+    [InlineData("retry: 007\n", 7)]
+    [InlineData("retry: 1000\nretry: 2000\n\n", 2000)]
+    [InlineData("retry: 1000\nretry: 2x\n\n", 1000)]
+    [InlineData("retry: 99999999999999999999\n\n", int.MaxValue)]
+    [InlineData("retry: 1.5\n\n", null)]
+    [InlineData("retry: -1\n\n", null)]
+    [InlineData("retry:  1\n\n", null)]
+    [InlineData("retry: 1 \n\n", null)]
+    [InlineData("retry: +1\n\n", null)]
+    [InlineData("retry:\n\n", null)]
+    [InlineData("retry\n\n", null)]
+    [InlineData("retry: \uFF11\n\n", null)]
+    public async Task Retry_takes_ASCII_digits_only_as_milliseconds(string body, int? milliseconds)
+    {
+        foreach (var delivery in new[] { Delivery.Whole, Delivery.OneByteChunks })
+        {
+            var reader = Reader(new MemoryStream(Encoding.UTF8.GetBytes(body + "data: x\n\n")), delivery);
+
+            (await ReadAllAsync(reader)).ShouldBe([Message("x")]);
+            reader.ReconnectionTime.ShouldBe(milliseconds is { } value ? TimeSpan.FromMilliseconds(value) : null, body);
+        }
+    }
+
+    [Theory]
+    [InlineData(Delivery.Whole)]
+    [InlineData(Delivery.OneByteChunks)]
+    public async Task A_CR_at_the_end_of_a_read_and_an_LF_at_the_start_of_the_next_are_one_line_end(Delivery delivery)
+    {
+        // Reads that end exactly after each CR: the LF that follows in the next read must not make a blank line.
+        byte[][] reads = ["data: a\r"u8.ToArray(), "\ndata: b\r"u8.ToArray(), "\n\r"u8.ToArray(), "\n"u8.ToArray(), "data: c\r"u8.ToArray(), "\r"u8.ToArray()];
+        var events = await ParseAsync(new ChunkedStream(reads), delivery);
+
+        events.ShouldBe([Message("a\nb"), Message("c")]);
+    }
+
+    [Theory]
+    [InlineData(Delivery.Whole)]
+    [InlineData(Delivery.OneByteChunks)]
+    public async Task A_byte_order_mark_split_over_reads_is_still_skipped(Delivery delivery)
+    {
+        byte[][] reads = [[0xEF], [0xBB], [0xBF], "data: 1\n\n"u8.ToArray()];
+
+        var events = await ParseAsync(new ChunkedStream(reads), delivery);
 
         events.ShouldBe([Message("1")]);
+    }
+
+    [Theory]
+    [InlineData(Delivery.Whole)]
+    [InlineData(Delivery.OneByteChunks)]
+    public async Task A_stream_of_only_part_of_a_byte_order_mark_or_nothing_has_no_events(Delivery delivery)
+    {
+        (await ParseAsync(new MemoryStream([0xEF, 0xBB]), delivery)).ShouldBeEmpty();
+        (await ParseAsync(new MemoryStream([]), delivery)).ShouldBeEmpty();
+        (await ParseAsync(new MemoryStream([0xEF, 0xBB, (byte)'\n', .. "data: 1\n\n"u8]), delivery)).ShouldBe([Message("1")]);
+    }
+
+    [Theory]
+    [InlineData(Delivery.Whole)]
+    [InlineData(Delivery.OneByteChunks)]
+    public async Task A_field_without_a_colon_has_an_empty_value(Delivery delivery)
+    {
+        var events = await ReadAsync("event\ndata\n\nid: 1\nevent: x\nevent\ndata: 2\nid\n\n", delivery);
+
+        events.ShouldBe([Message(string.Empty), Message("2")]);
+    }
+
+    [Theory]
+    [InlineData(Delivery.Whole)]
+    [InlineData(Delivery.OneByteChunks)]
+    public async Task Lines_far_longer_than_a_read_are_parsed_whole(Delivery delivery)
+    {
+        var id = new string('i', 9000);
+        var type = new string('t', 9000);
+        var data = new string('d', 20_000);
+
+        var events = await ReadAsync($"id: {id}\nevent: {type}\ndata: {data}\n:{new string('c', 9000)}\n\n", delivery);
+
+        events.ShouldBe([new SseEvent(type, data, id)]);
     }
 
     [Theory]
@@ -248,6 +386,19 @@ public sealed class FormatConformanceTests
             new SseEvent("caf\u00e9", "\u00fc\u00f1\u00ee\u00e7\u00f8d\u00e9 \u2713 \U0001F600", "\u20ac"),
             Message("\uFFFD\uFFFD", "\u20ac"),
         ]);
+    }
+
+    [Fact]
+    public async Task Each_event_is_handed_out_as_soon_as_its_blank_line_is_read()
+    {
+        await using var body = new ChunkedStream(["data: 1\n\nda"u8.ToArray(), "ta: 2\n"u8.ToArray(), "\n"u8.ToArray()]);
+        var reader = new SseEventReader(body);
+
+        (await reader.ReadAsync(TestContext.Current.CancellationToken)).ShouldBe(Message("1"));
+        body.ReadsServed.ShouldBe(1);
+        (await reader.ReadAsync(TestContext.Current.CancellationToken)).ShouldBe(Message("2"));
+        body.ReadsServed.ShouldBe(3);
+        (await reader.ReadAsync(TestContext.Current.CancellationToken)).ShouldBeNull();
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace CleanSse.Client.Tests;
 
-/// <summary>The <c>tail</c> console app, run in-process through its entry point and, where exiting matters, as a process.</summary>
+/// <summary>The <c>cleansse-tail</c> console app, run in-process through its entry point and, where exiting matters, as a process.</summary>
 public sealed class TailTests
 {
     private const string Body =
@@ -35,17 +35,80 @@ public sealed class TailTests
     }
 
     [Fact]
-    public async Task Without_json_each_event_is_a_readable_line()
+    public async Task With_text_each_event_is_a_readable_line()
     {
         await using var server = await ScriptedServer.StreamingAsync(Body);
 
-        var (exit, stdout, _) = await RunAsync(server.Url().ToString(), "--no-reconnect");
+        var (exit, stdout, _) = await RunAsync(server.Url().ToString(), "--no-reconnect", "--text");
 
         exit.ShouldBe(0);
         stdout.ShouldBe(
             "message: {\"type\":\"connected\"}\n" +
             "new-order #5: line 1\n    \"quoted\" caf\u00e9 <b>&</b>\n" +
             "message #5: after\n");
+    }
+
+    [Fact]
+    public async Task Json_lines_are_the_default_when_the_output_is_not_a_terminal()
+    {
+        await using var server = await ScriptedServer.StreamingAsync(Body);
+
+        var (exit, stdout, _) = await RunAsync(server.Url().ToString(), "--no-reconnect");
+
+        exit.ShouldBe(0);
+        stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Parse).Select(e => e.Type).ShouldBe(["message", "new-order", "message"]);
+    }
+
+    [Fact]
+    public async Task On_a_terminal_lines_are_readable_and_coloured()
+    {
+        await using var server = await ScriptedServer.StreamingAsync("event: new-order\nid: 5\ndata: x\n\nevent: re\u001bset\ndata: y\n\n");
+
+        var (exit, stdout, _) = await RunAsync(new TailConsole(OutputIsTerminal: true, NoColor: false, null), server.Url().ToString(), "--no-reconnect");
+
+        exit.ShouldBe(0);
+        stdout.ShouldBe(
+            "\u001b[32mnew-order\u001b[0m \u001b[2m#5\u001b[0m: x\n" +
+            "\u001b[35mre?set\u001b[0m \u001b[2m#5\u001b[0m: y\n");
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task NO_COLOR_or_no_color_keeps_a_terminal_plain(bool noColorVariable, bool noColorFlag)
+    {
+        await using var server = await ScriptedServer.StreamingAsync("event: new-order\nid: 5\ndata: x\n\n");
+        string[] args = noColorFlag ? [server.Url().ToString(), "--no-reconnect", "--no-color"] : [server.Url().ToString(), "--no-reconnect"];
+
+        var (exit, stdout, _) = await RunAsync(new TailConsole(OutputIsTerminal: true, NoColor: noColorVariable, null), args);
+
+        exit.ShouldBe(0);
+        stdout.ShouldBe("new-order #5: x\n");
+    }
+
+    [Fact]
+    public async Task Type_filters_print_only_those_types()
+    {
+        await using var server = await ScriptedServer.StreamingAsync(Body + "event: order-updated\nid: 6\ndata: u\n\nevent: reset\ndata: r\n\n");
+
+        var (exit, stdout, _) = await RunAsync(server.Url().ToString(), "--no-reconnect", "--type", "new-order", "-t", "order-updated", "--max-events", "2");
+
+        exit.ShouldBe(0);
+        stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Parse).Select(e => (e.Type, e.LastEventId))
+            .ShouldBe([("new-order", "5"), ("order-updated", "6")]);
+    }
+
+    [Fact]
+    public async Task A_URL_that_names_only_the_server_reads_its_event_stream()
+    {
+        await using var server = await ScriptedServer.StreamingAsync("data: x\n\n");
+
+        var (exit, _, _) = await RunAsync(server.BaseAddress.ToString(), "--no-reconnect", "--since", "41");
+
+        exit.ShouldBe(0);
+        var request = await server.NextRequestAsync();
+        request.Path.ShouldBe("/api/events");
+        request.Header("Last-Event-ID").ShouldBe("41");
     }
 
     [Fact]
@@ -123,7 +186,7 @@ public sealed class TailTests
     [InlineData(404, null)]
     [InlineData(500, null)]
     [InlineData(200, "text/plain")]
-    public async Task A_failed_connection_is_one_line_on_stderr_and_exit_code_1(int status, string? contentType)
+    public async Task A_refused_stream_is_one_line_on_stderr_and_exit_code_4(int status, string? contentType)
     {
         await using var server = await ScriptedServer.StartAsync((context, _) =>
         {
@@ -138,15 +201,50 @@ public sealed class TailTests
 
         var (exit, stdout, stderr) = await RunAsync(server.Url().ToString(), "--json");
 
-        exit.ShouldBe(1);
+        exit.ShouldBe(4);
         stdout.ShouldBeEmpty();
-        stderr.ShouldStartWith("tail: ");
+        stderr.ShouldStartWith("cleansse-tail: ");
         stderr.TrimEnd('\n').ShouldNotContain('\n');
         server.RequestCount.ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData(401)]
+    [InlineData(403)]
+    public async Task An_unauthorized_stream_exits_with_2(int status)
+    {
+        await using var server = await ScriptedServer.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        });
+
+        var (exit, _, stderr) = await RunAsync(server.Url().ToString(), "--token", "expired");
+
+        exit.ShouldBe(2);
+        stderr.ShouldStartWith("cleansse-tail: ");
+        server.RequestCount.ShouldBe(1);
+    }
+
     [Fact]
-    public async Task A_broken_stream_without_reconnecting_exits_with_1()
+    public async Task An_unreachable_server_exits_with_3_after_max_attempts()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var (exit, stdout, stderr) = await RunAsync($"http://127.0.0.1:{port}/api/events", "--max-attempts", "1");
+
+        exit.ShouldBe(3);
+        stdout.ShouldBeEmpty();
+        stderr.ShouldStartWith("cleansse-tail: ");
+    }
+
+    [Fact]
+    public async Task A_broken_stream_without_reconnecting_exits_with_3()
     {
         await using var server = await ScriptedServer.StartAsync((context, _) =>
         {
@@ -156,8 +254,8 @@ public sealed class TailTests
 
         var (exit, _, stderr) = await RunAsync(server.Url().ToString(), "--no-reconnect");
 
-        exit.ShouldBe(1);
-        stderr.ShouldStartWith("tail: ");
+        exit.ShouldBe(3);
+        stderr.ShouldStartWith("cleansse-tail: ");
     }
 
     [Theory]
@@ -176,23 +274,31 @@ public sealed class TailTests
     [InlineData("http://127.0.0.1/a", "-H", "no colon")]
     [InlineData("http://127.0.0.1/a", "-H", ": no name")]
     [InlineData("http://127.0.0.1/a", "-H", "Bad Name: v")]
-    public async Task Bad_arguments_print_the_usage_on_stderr_and_exit_with_2(params string[] args)
+    [InlineData("http://127.0.0.1/a", "--json", "--text")]
+    [InlineData("http://127.0.0.1/a", "--max-attempts", "-1")]
+    [InlineData("http://127.0.0.1/a", "--type")]
+    public async Task Bad_arguments_print_the_usage_on_stderr_and_exit_with_1(params string[] args)
     {
         var (exit, stdout, stderr) = await RunAsync(args);
 
-        exit.ShouldBe(2);
+        exit.ShouldBe(1);
         stdout.ShouldBeEmpty();
-        stderr.ShouldStartWith("tail: ");
-        stderr.ShouldContain("usage: tail URL");
+        stderr.ShouldStartWith("cleansse-tail: ");
+        stderr.ShouldContain("usage: cleansse-tail URL");
     }
 
     [Fact]
-    public async Task Help_prints_the_usage_on_stdout()
+    public async Task Help_prints_the_options_and_the_exit_codes_on_stdout()
     {
         var (exit, stdout, stderr) = await RunAsync("--help");
 
         exit.ShouldBe(0);
-        stdout.ShouldStartWith("usage: tail URL");
+        stdout.ShouldContain("cleansse-tail <URL> [options]");
+        stdout.ShouldContain("--token");
+        stdout.ShouldContain("--type");
+        stdout.ShouldContain("--since");
+        stdout.ShouldContain("Exit codes:");
+        stdout.ShouldContain("2    unauthorized");
         stderr.ShouldBeEmpty();
     }
 
@@ -217,7 +323,7 @@ public sealed class TailTests
     }
 
     [Fact]
-    public async Task As_a_process_the_exit_codes_are_1_for_a_failed_connection_and_2_for_bad_arguments()
+    public async Task As_a_process_the_exit_codes_are_4_for_a_refused_stream_and_1_for_bad_arguments()
     {
         await using var server = await ScriptedServer.StartAsync((context, _) =>
         {
@@ -228,10 +334,10 @@ public sealed class TailTests
         var failed = await RunProcessAsync(server.Url().ToString());
         var bad = await RunProcessAsync("--max-events", "none");
 
-        failed.Exit.ShouldBe(1);
-        failed.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldHaveSingleItem().ShouldStartWith("tail: ");
-        bad.Exit.ShouldBe(2);
-        bad.Stderr.ShouldContain("usage: tail URL");
+        failed.Exit.ShouldBe(4);
+        failed.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldHaveSingleItem().ShouldStartWith("cleansse-tail: ");
+        bad.Exit.ShouldBe(1);
+        bad.Stderr.ShouldContain("usage: cleansse-tail URL");
     }
 
     private static (string Type, string Data, string LastEventId) Parse(string line)
@@ -242,13 +348,16 @@ public sealed class TailTests
         return (root.GetProperty("type").GetString()!, root.GetProperty("data").GetString()!, root.GetProperty("lastEventId").GetString()!);
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) =>
+        RunAsync(new TailConsole(OutputIsTerminal: false, NoColor: false, EnvironmentToken: null), args);
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(TailConsole console, params string[] args)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(ScriptedServer.Deadline);
         using var stdout = new MemoryStream();
         await using var stderr = new StringWriter();
-        var exit = await TailCommand.RunAsync(args, stdout, stderr, deadline.Token);
+        var exit = await TailCommand.RunAsync(args, stdout, stderr, console, deadline.Token);
         deadline.IsCancellationRequested.ShouldBeFalse("tail ran past the deadline");
         return (exit, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString().ReplaceLineEndings("\n"));
     }

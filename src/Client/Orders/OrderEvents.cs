@@ -7,8 +7,10 @@ namespace CleanSse.Client.Orders;
 /// <summary>Reads the orders service's stream (<c>GET /api/events</c>) as typed events.</summary>
 public static class OrderEvents
 {
+    /// <summary>The type of the event the service sends when an order is created.</summary>
     public const string NewOrderType = "new-order";
 
+    /// <summary>The type of the event the service sends when an order changes.</summary>
     public const string OrderUpdatedType = "order-updated";
 
     /// <summary>
@@ -45,7 +47,10 @@ public static class OrderEvents
                     return new OrderUpdated(ReadOrder(sseEvent), sseEvent.LastEventId);
                 case SseEvent.ResetType:
                     var reset = JsonSerializer.Deserialize(sseEvent.Data, OrderEventsJsonContext.Default.ResetData);
-                    return new StreamReset(reset?.Reason ?? "unknown", reset?.LastEventId, sseEvent.LastEventId);
+                    return new StreamReset(reset?.Reason ?? "unknown", reset?.LastEventId, sseEvent.LastEventId)
+                    {
+                        ChangedSince = reset?.ChangedSince,
+                    };
                 case SseEvent.DefaultType:
                     return IsConnected(sseEvent.Data) ? new StreamConnected(sseEvent.LastEventId) : null;
                 default:
@@ -78,7 +83,7 @@ public static class OrderEvents
         ?? throw new JsonException("The order is null.");
 }
 
-internal sealed record ResetData(string? Reason, string? LastEventId);
+internal sealed record ResetData(string? Reason, string? LastEventId, DateTimeOffset? ChangedSince);
 
 internal sealed record MessageData(string? Type);
 

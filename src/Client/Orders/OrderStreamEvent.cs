@@ -15,8 +15,17 @@ public sealed record OrderUpdated(OrderDto Order, string LastEventId) : OrderStr
 
 /// <summary>
 /// <c>reset</c>: the events after <see cref="RequestedEventId"/> could not be replayed. Reload the orders
-/// (<c>GET /api/orders</c>); the events that follow are live from here.
+/// (<c>GET /api/orders</c>, or <see cref="OrdersClient.ReloadAsync"/>); the events that follow are live from here.
 /// </summary>
 /// <param name="Reason">Why, e.g. <c>history-gap</c>.</param>
 /// <param name="RequestedEventId">The id the client asked to resume after.</param>
-public sealed record StreamReset(string Reason, string? RequestedEventId, string LastEventId) : OrderStreamEvent(LastEventId);
+/// <param name="LastEventId">The stream's last event id when the reset arrived.</param>
+public sealed record StreamReset(string Reason, string? RequestedEventId, string LastEventId) : OrderStreamEvent(LastEventId)
+{
+    /// <summary>
+    /// An instant at or before the last event the client had: the orders changed since then
+    /// (<c>GET /api/orders?changedSince=</c>) are every change it missed. Null when the service cannot tell, and the
+    /// client reloads every order.
+    /// </summary>
+    public DateTimeOffset? ChangedSince { get; init; }
+}

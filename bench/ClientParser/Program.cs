@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(CleanSse.Bench.ClientParser.ParseBody).Assembly).Run(args);

@@ -4,6 +4,7 @@ using CleanSse.Application.Common.Security;
 using CleanSse.Infrastructure.Identity;
 using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Persistence;
+using CleanSse.Infrastructure.Persistence.Idempotency;
 using CleanSse.Infrastructure.Persistence.Outbox;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Connections;
@@ -106,6 +107,8 @@ public static class DependencyInjection
 
         services.AddScoped<IOrderRepository, OrderRepository>();
         services.AddScoped<IUnitOfWork, UnitOfWork>();
+        services.AddScoped<IIdempotencyStore, IdempotencyStore>();
+        services.AddHostedService<IdempotencyPurgeService>();
         services.AddScoped<OutboxStore>();
         services.AddScoped<IOutbox>(provider => provider.GetRequiredService<OutboxStore>());
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));

@@ -27,7 +27,7 @@ public static class QueryEndpoints
         return routes;
     }
 
-    public static ValueTask<OrderDto> Get(string id, ISender sender) => sender.Send(new GetOrderByIdQuery(id));
+    public static ValueTask<VersionedOrderDto> Get(string id, ISender sender) => sender.Send(new GetOrderByIdQuery(id));
 }
 
 public static class RealtimeInternalsEndpoints

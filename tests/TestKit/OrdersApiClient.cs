@@ -18,6 +18,9 @@ public sealed record ApiOrder(string Id, string Customer, decimal Total, string 
     public override int GetHashCode() => HashCode.Combine(Id, Customer, Total, Status, CreatedAt);
 }
 
+/// <summary>One page of <c>GET /api/orders</c>: its orders, newest first, and the cursor of the next page (null on the last).</summary>
+public sealed record ApiOrderPage(IReadOnlyList<ApiOrder> Orders, string? Next);
+
 /// <summary>One line of an order to create.</summary>
 public sealed record ApiOrderLine(string Sku, int Quantity, decimal UnitPrice);
 
@@ -71,11 +74,68 @@ public sealed class OrdersApiClient(HttpClient http)
         return await ReadAsync(response, HttpStatusCode.Created, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ApiOrder>> ListAsync(CancellationToken cancellationToken = default)
+    /// <summary>Every order, newest first, walking every page of <c>GET /api/orders</c>.</summary>
+    public async Task<IReadOnlyList<ApiOrder>> ListAsync(CancellationToken cancellationToken = default) =>
+        await ListAllAsync(string.Empty, cancellationToken);
+
+    /// <summary>Every order that <paramref name="query"/> (e.g. <c>status=paid&amp;limit=200</c>) selects, walking its pages.</summary>
+    public async Task<IReadOnlyList<ApiOrder>> ListAllAsync(string query, CancellationToken cancellationToken = default)
     {
-        using var response = await http.GetAsync(new Uri(OrdersPath, UriKind.Relative), Token(cancellationToken));
+        var all = new List<ApiOrder>();
+        string? next = null;
+        do
+        {
+            var page = await ListPageAsync(query, next, cancellationToken);
+            all.AddRange(page.Orders);
+            next = page.Next;
+        }
+        while (next is not null);
+
+        return all;
+    }
+
+    /// <summary>One page of <c>GET /api/orders?{query}&amp;after={after}</c>; insists on 200.</summary>
+    public async Task<ApiOrderPage> ListPageAsync(string query = "", string? after = null, CancellationToken cancellationToken = default)
+    {
+        var parameters = string.Join('&', new[] { query, after is null ? null : $"after={Uri.EscapeDataString(after)}" }.Where(part => !string.IsNullOrEmpty(part)));
+        var uri = new Uri(parameters.Length == 0 ? OrdersPath : $"{OrdersPath}?{parameters}", UriKind.Relative);
+        using var response = await http.GetAsync(uri, Token(cancellationToken));
         var body = await ShouldHaveStatusAsync(response, HttpStatusCode.OK, cancellationToken);
-        return JsonNode.Parse(body)!["orders"]!.AsArray().Select(order => Read(order!.ToJsonString(), null)).ToList();
+        var root = JsonNode.Parse(body)!;
+        return new ApiOrderPage(
+            [.. root["orders"]!.AsArray().Select(order => Read(order!.ToJsonString(), null))],
+            root["next"]?.GetValue<string>());
+    }
+
+    /// <summary>A POST of an order with an <c>Idempotency-Key</c> header (none when null).</summary>
+    public Task<HttpResponseMessage> PostAsync(object order, string? idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, OrdersPath) { Content = JsonContent.Create(order) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        return http.SendAsync(request, Token(cancellationToken));
+    }
+
+    /// <summary>A PATCH of the order's status with an <c>If-Match</c> header (none when null).</summary>
+    public Task<HttpResponseMessage> PatchStatusAsync(string id, string status, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, $"{OrdersPath}/{Uri.EscapeDataString(id)}") { Content = JsonContent.Create(new { status }) };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        return http.SendAsync(request, Token(cancellationToken));
+    }
+
+    /// <summary>The body of <c>GET /api/orders/stats</c>; insists on 200.</summary>
+    public async Task<JsonNode> GetStatsAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync(new Uri($"{OrdersPath}/stats", UriKind.Relative), Token(cancellationToken));
+        return JsonNode.Parse(await ShouldHaveStatusAsync(response, HttpStatusCode.OK, cancellationToken))!;
     }
 
     public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken = default) =>

@@ -28,6 +28,8 @@ public sealed partial class ProblemDetailsExceptionHandler(
             ForbiddenAccessException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", forbidden.Message),
             InvalidOrderTransitionException transition => Problem(StatusCodes.Status409Conflict, "Status change not allowed", transition.Message),
             ConcurrencyConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflicting change", conflict.Message),
+            PreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", stale.Message),
+            IdempotencyKeyReusedException reused => Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused", reused.Message),
             DomainException domain => Problem(StatusCodes.Status400BadRequest, "Invalid request", domain.Message),
             _ => null,
         };

@@ -13,6 +13,7 @@ public sealed class OrderMappingRegister : IRegister
         config.NewConfig<Order, OrderDto>()
             .Map(dto => dto.Items, order => order.Lines)
             .Map(dto => dto.Status, order => OrderStatusNames.ToName(order.Status))
-            .Map(dto => dto.CreatedAt, order => order.CreatedAt.UtcDateTime);
+            .Map(dto => dto.CreatedAt, order => order.CreatedAt.UtcDateTime)
+            .Map(dto => dto.UpdatedAt, order => order.UpdatedAt.UtcDateTime);
     }
 }

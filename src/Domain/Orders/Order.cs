@@ -32,6 +32,8 @@ public sealed class Order
         Customer = customer;
         Note = note;
         CreatedAt = createdAt;
+        UpdatedAt = createdAt;
+        Version = 1;
         _lines.AddRange(lines);
         Total = ComputeTotal(_lines);
         Status = OrderStatus.New;
@@ -53,6 +55,12 @@ public sealed class Order
     public OrderStatus Status { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>When the order last changed; its creation time until the first change.</summary>
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>Grows by one with every change, so a client can tell whether the order it holds is still current.</summary>
+    public long Version { get; private set; }
 
     public static Order Create(string id, string customerId, string customer, IEnumerable<OrderLine> lines, string? note, DateTimeOffset createdAt)
     {
@@ -94,7 +102,7 @@ public sealed class Order
 
     public bool CanChangeStatusTo(OrderStatus next) => AllowedTransitions[Status].Contains(next);
 
-    public void ChangeStatus(OrderStatus next)
+    public void ChangeStatus(OrderStatus next, DateTimeOffset changedAt)
     {
         if (!CanChangeStatusTo(next))
         {
@@ -102,5 +110,9 @@ public sealed class Order
         }
 
         Status = next;
+        // A clock that stepped back must not make a change look older than the state it replaced.
+        var at = changedAt.ToUniversalTime();
+        UpdatedAt = at > UpdatedAt ? at : UpdatedAt;
+        Version++;
     }
 }

@@ -11,11 +11,67 @@ internal sealed class OrderRepository(OrdersDbContext db) : IOrderRepository
     public Task<Order?> FindAsync(string id, CancellationToken cancellationToken) =>
         db.Orders.FirstOrDefaultAsync(order => order.Id == id, cancellationToken);
 
-    public async Task<IReadOnlyList<Order>> ListNewestFirstAsync(int limit, string? customerId, CancellationToken cancellationToken) =>
-        await db.Orders.AsNoTracking()
-            .Where(order => customerId == null || order.CustomerId == customerId)
-            .OrderByDescending(order => order.CreatedAt)
-            .ThenByDescending(order => order.Id)
-            .Take(limit)
+    public async Task<IReadOnlyList<Order>> ListPageAsync(OrderListFilter filter, string? beforeId, int take, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var orders = db.Orders.AsNoTracking();
+        if (filter.CustomerId is { } customerId)
+        {
+            orders = orders.Where(order => order.CustomerId == customerId);
+        }
+
+        if (filter.Status is { } status)
+        {
+            orders = orders.Where(order => order.Status == status);
+        }
+
+        if (filter.ChangedSince is { } changedSince)
+        {
+            orders = orders.Where(order => order.UpdatedAt >= changedSince);
+        }
+
+        if (beforeId is not null)
+        {
+            // Ordinal on both providers: SQLite compares bytes, and PostgreSQL's collation orders lower-case hex
+            // digits as ASCII does.
+            orders = orders.Where(order => string.Compare(order.Id, beforeId) < 0);
+        }
+
+        return await orders.OrderByDescending(order => order.Id).Take(take).ToListAsync(cancellationToken);
+    }
+
+    public async Task<OrderStatistics> GetStatisticsAsync(string? customerId, DateTimeOffset perMinuteSince, CancellationToken cancellationToken)
+    {
+        var orders = db.Orders.AsNoTracking();
+        if (customerId is not null)
+        {
+            orders = orders.Where(order => order.CustomerId == customerId);
+        }
+
+        var byStatus = await orders
+            .GroupBy(order => order.Status)
+            .Select(group => new OrderStatusTotal(group.Key, group.Count(), group.Sum(order => order.Total)))
             .ToListAsync(cancellationToken);
+
+        // Grouped by the stored ticks (600,000,000 to the minute), which LINQ cannot reach through the column's
+        // conversion: the same SQL on both providers, integer division included.
+        var since = perMinuteSince.UtcTicks;
+        var perMinute = customerId is null
+            ? db.Database.SqlQuery<MinuteRow>(
+                $"""SELECT "CreatedAt" / 600000000 AS "Minute", COUNT(*) AS "Count" FROM "Orders" WHERE "CreatedAt" >= {since} GROUP BY "CreatedAt" / 600000000""")
+            : db.Database.SqlQuery<MinuteRow>(
+                $"""SELECT "CreatedAt" / 600000000 AS "Minute", COUNT(*) AS "Count" FROM "Orders" WHERE "CustomerId" = {customerId} AND "CreatedAt" >= {since} GROUP BY "CreatedAt" / 600000000""");
+        var minutes = await perMinute.ToListAsync(cancellationToken);
+
+        return new OrderStatistics(
+            byStatus,
+            [.. minutes.Select(row => new OrdersInMinute(new DateTimeOffset(row.Minute * TimeSpan.TicksPerMinute, TimeSpan.Zero), (int)row.Count))]);
+    }
+
+    private sealed class MinuteRow
+    {
+        public long Minute { get; init; }
+
+        public long Count { get; init; }
+    }
 }

@@ -1,4 +1,5 @@
 using CleanSse.Domain.Orders;
+using CleanSse.Infrastructure.Persistence.Idempotency;
 using CleanSse.Infrastructure.Persistence.Outbox;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -26,6 +27,8 @@ public class OrdersDbContext : IdentityDbContext, IDataProtectionKeyContext
     public DbSet<Order> Orders => Set<Order>();
 
     internal DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    internal DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -1,9 +1,8 @@
 using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Exceptions;
 using CleanSse.Application.Common.Persistence;
-using CleanSse.Domain.Orders;
 using CleanSse.Infrastructure.Messaging;
-using CleanSse.Infrastructure.Persistence.Configurations;
+using CleanSse.Infrastructure.Persistence.Idempotency;
 using CleanSse.Infrastructure.Persistence.Outbox;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,15 +16,6 @@ internal sealed class UnitOfWork(OrdersDbContext db, ScopedIntegrationEvents eve
 {
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
-        foreach (var entry in db.ChangeTracker.Entries<Order>())
-        {
-            if (entry.State == EntityState.Modified)
-            {
-                var version = entry.Property<long>(OrderConfiguration.VersionProperty);
-                version.CurrentValue = version.OriginalValue + 1;
-            }
-        }
-
         var raised = events.Uncommitted;
         var rows = new List<OutboxMessage>(raised.Count);
         foreach (var (integrationEvent, type) in raised)
@@ -49,6 +39,12 @@ internal sealed class UnitOfWork(OrdersDbContext db, ScopedIntegrationEvents eve
         {
             Forget(rows);
             throw new ConcurrencyConflictException("The order was changed by another request; read it again and retry.", exception);
+        }
+        catch (DbUpdateException exception) when (IdempotencyStore.IsKeyTaken(db, exception))
+        {
+            Forget(rows);
+            IdempotencyStore.ForgetAdded(db);
+            throw new IdempotencyKeyTakenException("A concurrent request with the same idempotency key was committed first.", exception);
         }
         catch
         {

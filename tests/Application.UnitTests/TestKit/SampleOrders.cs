@@ -24,7 +24,7 @@ internal static class SampleOrders
 
         foreach (var next in PathTo(status))
         {
-            order.ChangeStatus(next);
+            order.ChangeStatus(next, (createdAt ?? CreatedAt).AddMinutes(1));
         }
 
         return order;

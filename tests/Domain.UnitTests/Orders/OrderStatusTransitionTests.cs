@@ -43,7 +43,7 @@ public sealed class OrderStatusTransitionTests
         var order = OrderIn(from);
 
         order.CanChangeStatusTo(to).ShouldBeTrue();
-        order.ChangeStatus(to);
+        order.ChangeStatus(to, DateTimeOffset.UnixEpoch.AddMinutes(1));
 
         order.Status.ShouldBe(to);
     }
@@ -55,7 +55,7 @@ public sealed class OrderStatusTransitionTests
         var order = OrderIn(from);
 
         order.CanChangeStatusTo(to).ShouldBeFalse();
-        var exception = Should.Throw<InvalidOrderTransitionException>(() => order.ChangeStatus(to));
+        var exception = Should.Throw<InvalidOrderTransitionException>(() => order.ChangeStatus(to, DateTimeOffset.UnixEpoch.AddMinutes(1)));
 
         exception.OrderId.ShouldBe(order.Id);
         exception.From.ShouldBe(from);
@@ -86,7 +86,7 @@ public sealed class OrderStatusTransitionTests
     {
         var order = OrderIn(OrderStatus.Shipped);
 
-        var exception = Should.Throw<DomainException>(() => order.ChangeStatus(OrderStatus.Cancelled));
+        var exception = Should.Throw<DomainException>(() => order.ChangeStatus(OrderStatus.Cancelled, DateTimeOffset.UnixEpoch.AddMinutes(1)));
 
         exception.ShouldBeOfType<InvalidOrderTransitionException>();
         exception.Message.ShouldContain(order.Id);
@@ -108,7 +108,7 @@ public sealed class OrderStatusTransitionTests
 
         foreach (var next in path)
         {
-            order.ChangeStatus(next);
+            order.ChangeStatus(next, DateTimeOffset.UnixEpoch.AddMinutes(1));
         }
 
         order.Status.ShouldBe(status);

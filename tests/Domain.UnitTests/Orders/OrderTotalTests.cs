@@ -73,8 +73,8 @@ public sealed class OrderTotalTests
     {
         var order = Order.Create("o1", "customer-1", "Ada", [new OrderLine("A", 2, 12.5m)], null, DateTimeOffset.UnixEpoch);
 
-        order.ChangeStatus(OrderStatus.Paid);
-        order.ChangeStatus(OrderStatus.Shipped);
+        order.ChangeStatus(OrderStatus.Paid, DateTimeOffset.UnixEpoch.AddMinutes(1));
+        order.ChangeStatus(OrderStatus.Shipped, DateTimeOffset.UnixEpoch.AddMinutes(1));
 
         order.Total.ShouldBe(25m);
     }

@@ -20,7 +20,7 @@ public sealed class IntegrationEventSerializerTests
             [new OrderLine("BOOK-1", 2, 12.5m), new OrderLine("PEN-7", 3, 0.335m)],
             "ring twice",
             CreatedAt);
-        order.ChangeStatus(OrderStatus.Paid);
+        order.ChangeStatus(OrderStatus.Paid, CreatedAt.AddMinutes(1));
         return order;
     }
 
@@ -31,9 +31,21 @@ public sealed class IntegrationEventSerializerTests
 
         var json = _serializer.Serialize(changed, OrderStatusChanged.EventType);
 
-        // The outside contract (SPEC section 3): the order JSON, camelCase, on one line. A change here is a new version.
+        // The outside contract (SPEC section 3): the order JSON, camelCase, on one line. A change here is a new version;
+        // updatedAt was added to version 1 (readers ignore what they do not know).
         json.ShouldBe(
-            """{"id":"0192f0a1b2c34d5e8f90123456789abc","customerId":"customer-1","customer":"Ada Lovelace","items":[{"sku":"BOOK-1","quantity":2,"unitPrice":12.5},{"sku":"PEN-7","quantity":3,"unitPrice":0.335}],"note":"ring twice","total":26.01,"status":"paid","createdAt":"2026-11-24T09:30:15.25Z"}""");
+            """{"id":"0192f0a1b2c34d5e8f90123456789abc","customerId":"customer-1","customer":"Ada Lovelace","items":[{"sku":"BOOK-1","quantity":2,"unitPrice":12.5},{"sku":"PEN-7","quantity":3,"unitPrice":0.335}],"note":"ring twice","total":26.01,"status":"paid","createdAt":"2026-11-24T09:30:15.25Z","updatedAt":"2026-11-24T09:31:15.25Z"}""");
+    }
+
+    [Fact]
+    public void A_row_stored_before_updatedAt_existed_is_still_read_and_keeps_its_json()
+    {
+        const string stored = """{"id":"0192f0a1b2c34d5e8f90123456789abc","customerId":"customer-1","customer":"Ada","items":[{"sku":"A","quantity":1,"unitPrice":1}],"note":null,"total":1,"status":"new","createdAt":"2026-11-24T09:30:15.25Z"}""";
+
+        var rebuilt = _serializer.Deserialize(OrderCreated.EventType, Guid.CreateVersion7(), CreatedAt, stored);
+
+        rebuilt.ShouldBeOfType<OrderCreated>().Order.Id.ShouldBe("0192f0a1b2c34d5e8f90123456789abc");
+        _serializer.Serialize(rebuilt, OrderCreated.EventType).ShouldBeSameAs(stored);
     }
 
     [Fact]

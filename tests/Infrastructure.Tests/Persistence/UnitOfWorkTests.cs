@@ -70,11 +70,11 @@ public sealed class UnitOfWorkTests : IAsyncLifetime
         {
             // Another request moves the order on first.
             var theirs = await other.Orders.SingleAsync(Token);
-            theirs.ChangeStatus(OrderStatus.Cancelled);
+            theirs.ChangeStatus(OrderStatus.Cancelled, DateTimeOffset.UnixEpoch.AddMinutes(1));
             await new UnitOfWork(other, new ScopedIntegrationEvents(), _serializer).SaveChangesAsync(Token);
         }
 
-        order.ChangeStatus(OrderStatus.Paid);
+        order.ChangeStatus(OrderStatus.Paid, DateTimeOffset.UnixEpoch.AddMinutes(1));
         events.Raise(OrderStatusChanged.For(order, Now));
         await Should.ThrowAsync<ConcurrencyConflictException>(() => new UnitOfWork(db, events, _serializer).SaveChangesAsync(Token));
 

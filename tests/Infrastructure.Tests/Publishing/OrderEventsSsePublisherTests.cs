@@ -52,7 +52,7 @@ public sealed class OrderEventsSsePublisherTests : IDisposable
     public async Task A_status_change_is_appended_as_order_updated()
     {
         var order = Order.Create("42", "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now);
-        order.ChangeStatus(OrderStatus.Paid);
+        order.ChangeStatus(OrderStatus.Paid, DateTimeOffset.UnixEpoch.AddMinutes(1));
 
         await _publisher.Handle(OrderStatusChanged.For(order, Now), Token);
 

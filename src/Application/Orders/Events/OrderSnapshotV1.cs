@@ -5,6 +5,7 @@ namespace CleanSse.Application.Orders.Events;
 /// <summary>
 /// Version 1 of an order as order events carry it: the <c>data</c> of the stream's events and the payload of their
 /// outbox rows. It is its own contract: the REST shape (<see cref="OrderDto"/>) may change without changing it.
+/// <see cref="UpdatedAt"/> was added to version 1 as an optional field: readers of older rows find it missing.
 /// </summary>
 public sealed record OrderSnapshotV1(
     string Id,
@@ -14,7 +15,8 @@ public sealed record OrderSnapshotV1(
     string? Note,
     decimal Total,
     string Status,
-    DateTime CreatedAt)
+    DateTime CreatedAt,
+    DateTime UpdatedAt)
 {
     public static OrderSnapshotV1 From(Order order)
     {
@@ -27,7 +29,8 @@ public sealed record OrderSnapshotV1(
             order.Note,
             order.Total,
             OrderStatusNames.ToName(order.Status),
-            order.CreatedAt.UtcDateTime);
+            order.CreatedAt.UtcDateTime,
+            order.UpdatedAt.UtcDateTime);
     }
 }
 

@@ -6,7 +6,7 @@ namespace CleanSse.Application.UnitTests.Common.Behaviours;
 
 public sealed class ValidationBehaviourTests
 {
-    private static readonly OrdersListDto HandlerResponse = new([]);
+    private static readonly OrdersListDto HandlerResponse = new([], null);
 
     private int _nextCalls;
 

@@ -61,8 +61,8 @@ public sealed class ChangeOrderStatusCommandHandlerTests
 
         var result = await _handler.Handle(new ChangeOrderStatusCommand(OrderId, next), TestContext.Current.CancellationToken);
 
-        result.Id.ShouldBe(OrderId);
-        result.Status.ShouldBe(next);
+        result.Order.Id.ShouldBe(OrderId);
+        result.Order.Status.ShouldBe(next);
         OrderStatusName(order.Status).ShouldBe(next);
 
         var raised = _events.ReceivedCalls().ShouldHaveSingleItem().GetArguments()[0].ShouldBeOfType<OrderStatusChanged>();
@@ -158,7 +158,7 @@ public sealed class ChangeOrderStatusCommandHandlerTests
 
         var changed = await HandlerFor(FakeCurrentUser.Customer).Handle(new ChangeOrderStatusCommand(OrderId, "cancelled"), TestContext.Current.CancellationToken);
 
-        changed.Status.ShouldBe("cancelled");
+        changed.Order.Status.ShouldBe("cancelled");
         await _unitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
     }
 

@@ -22,6 +22,7 @@ public sealed class CreateOrderCommandHandlerTests
     private readonly IOrderRepository _orders = Substitute.For<IOrderRepository>();
     private readonly IUnitOfWork _unitOfWork = Substitute.For<IUnitOfWork>();
     private readonly IIntegrationEvents _events = Substitute.For<IIntegrationEvents>();
+    private readonly IIdempotencyStore _idempotency = Substitute.For<IIdempotencyStore>();
     private readonly FakeTimeProvider _clock = new(Now);
     private readonly CreateOrderCommandHandler _handler;
 
@@ -183,5 +184,5 @@ public sealed class CreateOrderCommandHandlerTests
     }
 
     private CreateOrderCommandHandler HandlerFor(FakeCurrentUser user) =>
-        new(_orders, _unitOfWork, _events, user, Mapping.Config, _clock);
+        new(_orders, _unitOfWork, _events, _idempotency, user, Mapping.Config, _clock);
 }

@@ -26,11 +26,11 @@ public sealed class GetOrderByIdQueryHandlerTests
 
         var result = await _handler.Handle(new GetOrderByIdQuery("o-7"), TestContext.Current.CancellationToken);
 
-        result.Id.ShouldBe("o-7");
-        result.Customer.ShouldBe("Grace");
-        result.Status.ShouldBe("paid");
-        result.Total.ShouldBe(order.Total);
-        result.Items.Count.ShouldBe(order.Lines.Count);
+        result.Order.Id.ShouldBe("o-7");
+        result.Order.Customer.ShouldBe("Grace");
+        result.Order.Status.ShouldBe("paid");
+        result.Order.Total.ShouldBe(order.Total);
+        result.Order.Items.Count.ShouldBe(order.Lines.Count);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class GetOrderByIdQueryHandlerTests
 
         var result = await _handler.Handle(new GetOrderByIdQuery("o-7"), request.Token);
 
-        result.Id.ShouldBe("o-7");
+        result.Order.Id.ShouldBe("o-7");
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class GetOrderByIdQueryHandlerTests
 
         var found = await HandlerFor(FakeCurrentUser.Customer).Handle(new GetOrderByIdQuery("mine"), TestContext.Current.CancellationToken);
 
-        found.Id.ShouldBe("mine");
+        found.Order.Id.ShouldBe("mine");
     }
 
     [Fact]

@@ -9,9 +9,9 @@ public sealed class GetOrdersQueryValidatorTests
 
     [Theory]
     [InlineData(1)]
-    [InlineData(500)]
-    [InlineData(1000)]
-    public void A_limit_of_1_to_1000_is_accepted(int limit)
+    [InlineData(50)]
+    [InlineData(200)]
+    public void A_limit_of_1_to_200_is_accepted(int limit)
     {
         _validator.TestValidate(new GetOrdersQuery(limit)).ShouldNotHaveAnyValidationErrors();
     }
@@ -19,9 +19,10 @@ public sealed class GetOrdersQueryValidatorTests
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
-    [InlineData(1001)]
+    [InlineData(201)]
+    [InlineData(1000)]
     [InlineData(int.MaxValue)]
-    public void A_limit_outside_1_to_1000_is_refused(int limit)
+    public void A_limit_outside_1_to_200_is_refused(int limit)
     {
         _validator.TestValidate(new GetOrdersQuery(limit)).ShouldHaveValidationErrorFor(q => q.Limit);
     }
@@ -30,5 +31,42 @@ public sealed class GetOrdersQueryValidatorTests
     public void The_default_query_is_valid()
     {
         _validator.TestValidate(new GetOrdersQuery()).ShouldNotHaveAnyValidationErrors();
+    }
+
+    [Theory]
+    [InlineData("new")]
+    [InlineData("paid")]
+    [InlineData("shipped")]
+    [InlineData("cancelled")]
+    public void Every_status_name_is_a_filter(string status)
+    {
+        _validator.TestValidate(new GetOrdersQuery(Status: status)).ShouldNotHaveAnyValidationErrors();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Paid")]
+    [InlineData("refunded")]
+    public void Any_other_status_is_refused(string status)
+    {
+        _validator.TestValidate(new GetOrdersQuery(Status: status)).ShouldHaveValidationErrorFor(q => q.Status);
+    }
+
+    [Fact]
+    public void A_cursor_the_service_gave_out_is_accepted()
+    {
+        _validator.TestValidate(new GetOrdersQuery(After: OrderCursor.Encode("019ade0f4c2a7b3e9d1c0b5a69788776")))
+            .ShouldNotHaveAnyValidationErrors();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a cursor")]
+    [InlineData("!!!!")]
+    [InlineData("Zm9v")] // "foo": not an id
+    [InlineData("A")]
+    public void Anything_else_as_a_cursor_is_refused(string after)
+    {
+        _validator.TestValidate(new GetOrdersQuery(After: after)).ShouldHaveValidationErrorFor(q => q.After);
     }
 }

@@ -1,4 +1,5 @@
 using CleanSse.Application.Common.Events;
+using CleanSse.Application.Common.Exceptions;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Application.Orders.Events;
 using Mapster;
@@ -12,9 +13,9 @@ public sealed class ChangeOrderStatusCommandHandler(
     IIntegrationEvents events,
     OrderAccessPolicy access,
     TypeAdapterConfig mapping,
-    TimeProvider clock) : ICommandHandler<ChangeOrderStatusCommand, OrderDto>
+    TimeProvider clock) : ICommandHandler<ChangeOrderStatusCommand, VersionedOrderDto>
 {
-    public async ValueTask<OrderDto> Handle(ChangeOrderStatusCommand command, CancellationToken cancellationToken)
+    public async ValueTask<VersionedOrderDto> Handle(ChangeOrderStatusCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
 
@@ -26,10 +27,27 @@ public sealed class ChangeOrderStatusCommandHandler(
 
         var order = access.EnsureVisible(await orders.FindAsync(command.Id, cancellationToken), command.Id);
         access.EnsureMayChange(order, next);
-        order.ChangeStatus(next);
-        events.Raise(OrderStatusChanged.For(order, clock.GetUtcNow()));
-        await unitOfWork.SaveChangesAsync(cancellationToken);
+        if (command.ExpectedVersions is { } expected && !expected.Contains(order.Version))
+        {
+            throw Stale(command.Id, order.Version);
+        }
 
-        return order.Adapt<OrderDto>(mapping);
+        var now = clock.GetUtcNow();
+        order.ChangeStatus(next, now);
+        events.Raise(OrderStatusChanged.For(order, now));
+        try
+        {
+            await unitOfWork.SaveChangesAsync(cancellationToken);
+        }
+        catch (ConcurrencyConflictException conflict) when (command.ExpectedVersions is not null)
+        {
+            // Another change committed between the read and this write: the version the client named is gone.
+            throw new PreconditionFailedException($"Order '{command.Id}' was changed by another request; read it again for its current version.", conflict);
+        }
+
+        return new VersionedOrderDto(order.Adapt<OrderDto>(mapping), order.Version);
     }
+
+    private static PreconditionFailedException Stale(string id, long current) =>
+        new($"Order '{id}' is at version {current}, not the one If-Match names; read it again and retry.");
 }

@@ -1,3 +1,4 @@
+using CleanSse.Application.Common.Idempotency;
 using FluentValidation;
 
 namespace CleanSse.Application.Orders.Commands.CreateOrder;
@@ -34,5 +35,10 @@ public sealed class CreateOrderCommandValidator : AbstractValidator<CreateOrderC
             });
 
         RuleFor(command => command.Note).MaximumLength(NoteMaxLength);
+
+        RuleFor(command => command.IdempotencyKey)
+            .Must(key => key is null || IdempotencyKeys.IsValid(key))
+            .OverridePropertyName("idempotency-key")
+            .WithMessage($"The Idempotency-Key header must be 1 to {IdempotencyKeys.MaxLength} printable ASCII characters.");
     }
 }

@@ -5,13 +5,13 @@ using Mediator;
 namespace CleanSse.Application.Orders.Queries.GetOrderById;
 
 public sealed class GetOrderByIdQueryHandler(IOrderRepository orders, OrderAccessPolicy access, TypeAdapterConfig mapping)
-    : IQueryHandler<GetOrderByIdQuery, OrderDto>
+    : IQueryHandler<GetOrderByIdQuery, VersionedOrderDto>
 {
-    public async ValueTask<OrderDto> Handle(GetOrderByIdQuery query, CancellationToken cancellationToken)
+    public async ValueTask<VersionedOrderDto> Handle(GetOrderByIdQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
 
         var order = access.EnsureVisible(await orders.FindAsync(query.Id, cancellationToken), query.Id);
-        return order.Adapt<OrderDto>(mapping);
+        return new VersionedOrderDto(order.Adapt<OrderDto>(mapping), order.Version);
     }
 }

@@ -54,6 +54,9 @@ namespace CleanSse.Infrastructure.Persistence.Migrations.Postgres
                         .HasPrecision(28, 2)
                         .HasColumnType("numeric(28,2)");
 
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
@@ -62,9 +65,61 @@ namespace CleanSse.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("UpdatedAt");
+
                     b.HasIndex("CustomerId", "CreatedAt");
 
+                    b.HasIndex("CustomerId", "Id");
+
+                    b.HasIndex("CustomerId", "UpdatedAt");
+
+                    b.HasIndex("Status", "Id");
+
                     b.ToTable("Orders", (string)null);
+                });
+
+            modelBuilder.Entity("CleanSse.Infrastructure.Persistence.Idempotency.IdempotencyRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Response")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("IX_IdempotencyRecords_UserId_Key");
+
+                    b.ToTable("IdempotencyRecords", (string)null);
                 });
 
             modelBuilder.Entity("CleanSse.Infrastructure.Persistence.Outbox.OutboxMessage", b =>

@@ -248,8 +248,9 @@ public sealed class TruthfulDashboardTests(BrowserFixture browser, SqliteService
         await Expect(dashboard.OrderCount).ToHaveTextAsync((Count + 2).ToString(CultureInfo.InvariantCulture), new() { Timeout = 5_000 });
         await Expect(dashboard.Revenue).ToHaveTextAsync("$1,050.00");
 
-        // The list shows a page at a time, newest first; older pages follow the cursor, each order once.
-        await Expect(dashboard.Rows).ToHaveCountAsync(50, new() { Timeout = 5_000 });
+        // The list shows a page at a time, newest first, with what arrived live on top (the first page of 50, then
+        // "One more"); older pages follow the cursor, each order once.
+        await Expect(dashboard.Rows).ToHaveCountAsync(51, new() { Timeout = 5_000 });
         await Expect(dashboard.Rows.First).ToContainTextAsync("One more");
         var pages = 1;
         while (await dashboard.LoadOlder.IsVisibleAsync())

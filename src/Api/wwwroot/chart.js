@@ -12,23 +12,26 @@ function svg(tag, attributes, text) {
   return node;
 }
 
-/** Orders per minute for the last `minutes` minutes, oldest first, the last bucket being the current minute. */
-export function bucketize(orders, now = Date.now()) {
+/**
+ * Orders per minute for the last `minutes` minutes, oldest first, the last bucket being the current minute, from the
+ * service's perMinute ([{ minute, count }], only the minutes that had orders).
+ */
+export function bucketize(perMinute, now = Date.now()) {
   const currentMinute = Math.floor(now / 60_000);
   const counts = new Array(minutes).fill(0);
-  for (const order of orders) {
-    const age = currentMinute - Math.floor(Date.parse(order.createdAt) / 60_000);
-    if (age >= 0 && age < minutes) counts[minutes - 1 - age] += 1;
+  for (const entry of perMinute) {
+    const age = currentMinute - Math.floor(Date.parse(entry.minute) / 60_000);
+    if (age >= 0 && age < minutes) counts[minutes - 1 - age] += Number(entry.count) || 0;
   }
   return { counts, firstMinute: currentMinute - minutes + 1 };
 }
 
-export function drawChart(svgElement, summaryElement, orders, now = Date.now()) {
+export function drawChart(svgElement, summaryElement, perMinute, now = Date.now()) {
   // Drawn at the size it is shown, so its text stays readable on a phone as on a desktop.
   const width = Math.max(240, Math.round(svgElement.getBoundingClientRect().width) || 600);
   const plot = { left: 34, right: width - 6, top: 12, bottom: height - 24 };
   svgElement.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  const { counts, firstMinute } = bucketize(orders, now);
+  const { counts, firstMinute } = bucketize(perMinute, now);
   const peak = Math.max(1, ...counts);
   const step = (plot.right - plot.left) / minutes;
   const y = (value) => plot.bottom - (value / peak) * (plot.bottom - plot.top);

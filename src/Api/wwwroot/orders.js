@@ -1,9 +1,15 @@
-// The page's copy of the orders, fed from two sources that can overtake each other: the list (GET /api/orders) and
-// the event stream. Merging by id, and never letting an older status replace a newer one, makes the order in which
-// they arrive irrelevant.
+// The page's copy of the orders, fed from sources that can overtake each other: pages of the list
+// (GET /api/orders), catch-up loads after a reset (?changedSince=) and the event stream. Merging by id, and never
+// letting an older status replace a newer one, makes the order in which they arrive irrelevant.
+//
+// The list is shown a page at a time, newest first by id (ids are time-ordered). While older pages remain, the page
+// shows only orders at or after the oldest one it has loaded: a change to an older order waits for "Load older",
+// which brings it in its current state. A status filter applies to the list and to what the stream brings alike.
 
 // Status only moves forward (new -> paid -> shipped, new|paid -> cancelled), so its rank tells which copy is newer.
 const rank = { new: 0, paid: 1, shipped: 2, cancelled: 2 };
+
+export const statuses = ['new', 'paid', 'shipped', 'cancelled'];
 
 export const transitions = { new: ['paid', 'cancelled'], paid: ['shipped', 'cancelled'], shipped: [], cancelled: [] };
 
@@ -22,48 +28,114 @@ export function changesFor(user, order) {
 }
 
 function isNewer(current, incoming) {
-  return current === undefined || (rank[incoming.status] ?? 0) > (rank[current.status] ?? 0);
+  if (current === undefined) return true;
+  const byRank = (rank[incoming.status] ?? 0) - (rank[current.status] ?? 0);
+  if (byRank !== 0) return byRank > 0;
+  return typeof incoming.updatedAt === 'string' && typeof current.updatedAt === 'string' && incoming.updatedAt > current.updatedAt;
 }
 
-export class OrderStore extends EventTarget {
-  #orders = new Map();
-  // While a list is loading: what the stream brought meanwhile, to be laid over the list when it lands.
-  #sinceLoadStarted = null;
+const newestFirst = (a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
-  /** Whether a list has ever been loaded; until then the stream alone cannot make the page whole. */
+export class OrderStore extends EventTarget {
+  // Every order the page knows, in its newest known state, shown or not (filtered out, or older than the pages).
+  #orders = new Map();
+  // While a first page is loading: what the stream brought meanwhile, to be laid over the page when it lands.
+  #sinceLoadStarted = null;
+  // The id of the oldest order loaded while older pages remain; null when the list is complete.
+  #oldestLoaded = null;
+
+  /** The status shown, or '' for every status. */
+  filter = '';
+
+  /** The cursor of the next (older) page, or null when every page is loaded. */
+  next = null;
+
+  /** Whether a first page has loaded since the store was last emptied; until then the stream cannot make it whole. */
   loaded = false;
 
-  get size() { return this.#orders.size; }
+  /** Grows each time the store is emptied, so an answer to a request made before is not laid over it. */
+  generation = 0;
 
-  /** Newest first, as the service lists them: by creation time, then by id (time-ordered too). */
+  matches(order) {
+    return !this.filter || order.status === this.filter;
+  }
+
+  #shown(order) {
+    return this.matches(order) && (this.#oldestLoaded === null || order.id >= this.#oldestLoaded);
+  }
+
+  /** The orders shown, newest first, as the service lists them. */
   sorted() {
-    return [...this.#orders.values()].sort((a, b) =>
-      a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : (a.createdAt < b.createdAt ? 1 : -1));
+    return [...this.#orders.values()].filter((order) => this.#shown(order)).sort(newestFirst);
+  }
+
+  /** Forgets every order (a new filter, a reset without a point to catch up from). */
+  clear() {
+    this.#orders.clear();
+    this.#oldestLoaded = null;
+    this.next = null;
+    this.loaded = false;
+    this.generation += 1;
+    this.#changed([]);
+  }
+
+  setFilter(status) {
+    this.filter = status;
+    this.clear();
   }
 
   /** One order from the stream or from an answer of the service. */
   apply(order, fresh) {
     this.#sinceLoadStarted?.set(order.id, order);
-    if (this.#merge(order)) this.#changed(fresh ? [order.id] : []);
+    const wasShown = this.#isShownNow(order.id);
+    if (!this.#merge(order)) return;
+    if (wasShown || this.#isShownNow(order.id)) this.#changed(fresh ? [order.id] : []);
   }
 
   beginLoad() {
     this.#sinceLoadStarted = new Map();
   }
 
-  /** Lays the list over what the page has (or, after a reset, replaces it), keeping what arrived while it loaded. */
-  finishLoad(list, replace) {
+  abortLoad() {
+    this.#sinceLoadStarted = null;
+  }
+
+  /**
+   * Lays the first page over what the page has, keeping what arrived while it loaded. The first page of an empty
+   * store sets where the shown list ends; later ones (reconnections) do not cut off older pages already loaded.
+   */
+  finishFirstPage({ orders, next }) {
     const recent = this.#sinceLoadStarted ?? new Map();
     this.#sinceLoadStarted = null;
+    if (!this.loaded) this.#setEnd(orders, next);
     this.loaded = true;
-    if (replace) this.#orders.clear();
-    for (const order of list) this.#merge(order);
+    for (const order of orders) this.#merge(order);
     for (const order of recent.values()) this.#merge(order);
     this.#changed([]);
   }
 
-  abortLoad() {
-    this.#sinceLoadStarted = null;
+  /** Adds a page of older orders and moves the end of the shown list to its last one. */
+  addOlderPage({ orders, next }) {
+    for (const order of orders) this.#merge(order);
+    this.#setEnd(orders, next);
+    this.#changed([]);
+  }
+
+  /** Lays what changed while the stream could not tell (a reset's catch-up) over what the page has. */
+  addChanges(orders) {
+    for (const order of orders) this.#merge(order);
+    this.#changed([]);
+  }
+
+  #setEnd(orders, next) {
+    this.next = next ?? null;
+    if (this.next === null) this.#oldestLoaded = null;
+    else if (orders.length > 0) this.#oldestLoaded = orders.at(-1).id;
+  }
+
+  #isShownNow(id) {
+    const order = this.#orders.get(id);
+    return order !== undefined && this.#shown(order);
   }
 
   #merge(order) {
@@ -79,37 +151,33 @@ export class OrderStore extends EventTarget {
 }
 
 /**
- * Loads the list into the store. Calls made while a load runs are folded into one more load after it, so a burst of
- * reconnects costs at most two requests; a failed replacing load leaves the replace pending for the next one.
+ * Runs fn at most once at a time: calls made while it runs are folded into one more run after it, so a burst of
+ * reconnects or events costs at most two requests.
  */
-export function createLoader(store, fetchList) {
+export function folded(fn) {
   let running = null;
   let again = false;
-  let replacePending = false;
-
-  async function run() {
+  const run = async () => {
     do {
       again = false;
-      const replace = replacePending;
-      replacePending = false;
-      store.beginLoad();
-      try {
-        store.finishLoad(await fetchList(), replace);
-      } catch {
-        store.abortLoad();
-        replacePending ||= replace;
-        return; // the next (re)connection loads again
-      }
+      await fn();
     } while (again);
-  }
-
-  return function load({ replace = false } = {}) {
-    replacePending ||= replace;
+  };
+  return function call() {
     if (running) {
       again = true;
       return running;
     }
     running = run().finally(() => { running = null; });
     return running;
+  };
+}
+
+/** Runs fn once, `delay` ms after the last of a burst of calls. */
+export function debounced(fn, delay) {
+  let timer = 0;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(fn, delay);
   };
 }

@@ -1,4 +1,5 @@
-// The service's event stream through the browser's own EventSource.
+// The service's event stream through the browser's own EventSource. It runs where the stream is held: in the shared
+// worker (stream-worker.js), in the tab elected to hold it (stream-hub.js), or in a tab on its own.
 //
 // EventSource already reconnects by itself after a network error or after the server ends the stream (using the
 // server's retry: delay) and sends Last-Event-ID, so the service replays what was missed. It gives up for good only
@@ -10,18 +11,21 @@
 const orderEvents = ['new-order', 'order-updated'];
 
 /**
- * Opens the stream and keeps it open until close() is called. onConnected gets `resumed`: true when the stream
- * resumes after an event id (the service then replays what was missed, or sends a reset), false when it starts from
- * "now" and the page may lag. onRefused is called each time the service refuses the stream.
+ * Opens the stream and keeps it open until close() is called, resuming after `lastEventId` when one is given (a new
+ * holder taking over from the last). onConnected gets `resumed`: true when the stream resumes after an event id (the
+ * service then replays what was missed, or sends a reset), false when it starts from "now" and the page may lag.
+ * onRefused is called each time the service refuses the stream.
  *
  * @param {string} url
  * @param {{ onState(state: 'live'|'reconnecting'|'offline'): void, onConnected(resumed: boolean): void,
- *           onReset(): void, onOrder(order: object, type: string): void, onRefused(): void }} handlers
- * @returns {{ close(): void }}
+ *           onReset(data: object|null, id: string): void, onOrder(order: object, type: string, id: string): void,
+ *           onRefused(): void }} handlers
+ * @param {{ lastEventId?: string }} options
+ * @returns {{ close(): void, retryNow(): void, readonly lastEventId: string }}
  */
-export function openStream(url, handlers) {
+export function openStream(url, handlers, { lastEventId: resumeAfter = '' } = {}) {
   let source = null;
-  let lastEventId = '';
+  let lastEventId = resumeAfter;
   let failures = 0;
   let reopenTimer = 0;
   let closed = false;
@@ -65,13 +69,13 @@ export function openStream(url, handlers) {
     });
     current.addEventListener('reset', (event) => {
       remember(event);
-      handlers.onReset();
+      handlers.onReset(parse(event), event.lastEventId);
     });
     for (const type of orderEvents) {
       current.addEventListener(type, (event) => {
         remember(event);
         const order = parse(event);
-        if (order) handlers.onOrder(order, type);
+        if (order) handlers.onOrder(order, type, event.lastEventId);
       });
     }
   }
@@ -85,21 +89,25 @@ export function openStream(url, handlers) {
 
   const offline = () => handlers.onState('offline');
   const online = () => {
+    if (closed) return;
     if (source.readyState === EventSource.CLOSED) open();
     handlers.onState(source.readyState === EventSource.OPEN ? 'live' : 'reconnecting');
   };
-  window.addEventListener('offline', offline);
-  window.addEventListener('online', online);
+  // A window and a worker both have these events; a worker may not see them, so the page can also call retryNow().
+  globalThis.addEventListener('offline', offline);
+  globalThis.addEventListener('online', online);
 
   open();
 
   return {
+    get lastEventId() { return lastEventId; },
+    retryNow: online,
     close() {
       closed = true;
       clearTimeout(reopenTimer);
       source.close();
-      window.removeEventListener('offline', offline);
-      window.removeEventListener('online', online);
+      globalThis.removeEventListener('offline', offline);
+      globalThis.removeEventListener('online', online);
     },
   };
 }

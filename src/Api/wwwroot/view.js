@@ -1,7 +1,7 @@
 // The orders table and the counters. Everything that comes from the service is set with textContent or as an
 // attribute value, never parsed as HTML: customer names and notes are whatever someone typed.
 
-import { transitions } from './orders.js';
+import { statuses, transitions } from './orders.js';
 
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -27,7 +27,6 @@ function cell(label, ...children) {
 
 export class OrdersTable {
   #tbody;
-  #empty;
   #onChangeStatus;
   #allowedChanges;
   #rows = new Map(); // id -> { order, tr }
@@ -36,9 +35,8 @@ export class OrdersTable {
    * Takes over the (emptied) table body. allowedChanges(order) names the statuses the signed-in user may move the
    * order to, one button each: the service refuses the others anyway, so offering them would only lead to errors.
    */
-  constructor(tbody, empty, onChangeStatus, allowedChanges = (order) => transitions[order.status] ?? []) {
+  constructor(tbody, onChangeStatus, allowedChanges = (order) => transitions[order.status] ?? []) {
     this.#tbody = tbody;
-    this.#empty = empty;
     this.#onChangeStatus = onChangeStatus;
     this.#allowedChanges = allowedChanges;
     tbody.replaceChildren();
@@ -76,13 +74,15 @@ export class OrdersTable {
         this.#rows.delete(id);
       }
     }
-    this.#empty.hidden = sorted.length > 0;
   }
 
   #fill(tr, order) {
     const created = element('time', time.format(new Date(order.createdAt)));
     created.dateTime = order.createdAt;
-    const items = (order.items ?? []).map((item) => `${item.quantity} × ${item.sku}`).join(', ');
+    const items = element('ul', undefined, 'items');
+    for (const item of order.items ?? []) {
+      items.append(element('li', `${item.quantity} × ${item.sku}`));
+    }
     const badge = element('span', order.status, 'badge');
     badge.dataset.status = order.status;
     badge.tabIndex = -1;
@@ -110,12 +110,11 @@ export class OrdersTable {
   }
 }
 
-/** Counts and revenue (cancelled orders earn nothing), summed in cents so rounding never drifts. */
-export function renderCounters(sorted, countElement, revenueElement) {
-  let cents = 0;
-  for (const order of sorted) {
-    if (order.status !== 'cancelled') cents += Math.round(Number(order.total) * 100);
-  }
-  countElement.textContent = String(sorted.length);
-  revenueElement.textContent = formatMoney(cents / 100);
+/** The counters, from the service's stats over every order the user may see; null shows that they are not known. */
+export function renderCounters(stats, { count, revenue, byStatus }) {
+  count.textContent = stats ? String(stats.count) : '–';
+  revenue.textContent = stats ? formatMoney(Number(stats.revenue)) : '–';
+  byStatus.textContent = stats
+    ? statuses.map((status) => `${stats.byStatus?.[status] ?? 0} ${status}`).join(' · ')
+    : '';
 }

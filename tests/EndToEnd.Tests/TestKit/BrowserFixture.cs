@@ -77,9 +77,52 @@ public sealed class BrowserFixture : IAsyncLifetime
 /// <summary>One test's browser context, and every uncaught script error its pages raise.</summary>
 public sealed class BrowserSession(IBrowserContext context) : IAsyncDisposable
 {
+    /// <summary>
+    /// A policy as strict as a dashboard can live with: its own files only, and no inline script, style or handler.
+    /// </summary>
+    public const string StrictContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; worker-src 'self'; " +
+        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
     private readonly List<string> _scriptErrors = [];
+    private readonly List<string> _policyViolations = [];
 
     public IBrowserContext Context => context;
+
+    /// <summary>What the browser refused under the page's Content-Security-Policy, as it reported it.</summary>
+    public IReadOnlyList<string> PolicyViolations
+    {
+        get
+        {
+            lock (_policyViolations)
+            {
+                return [.. _policyViolations];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Serves the dashboard's page with <see cref="StrictContentSecurityPolicy"/> on top of whatever policy the service
+    /// sends (a browser enforces every policy it is given), and records each violation the pages report.
+    /// </summary>
+    public async Task EnforceStrictContentSecurityPolicyAsync()
+    {
+        await context.RouteAsync(
+            url => new Uri(url).AbsolutePath == "/",
+            async route =>
+            {
+                var response = await route.FetchAsync();
+                var headers = response.HeadersArray
+                    .Where(header => !header.Name.Equals("content-security-policy", StringComparison.OrdinalIgnoreCase))
+                    .Select(header => KeyValuePair.Create(header.Name, header.Value))
+                    .Append(KeyValuePair.Create("Content-Security-Policy", StrictContentSecurityPolicy));
+                await route.FulfillAsync(new() { Response = response, Headers = headers });
+            });
+        // Reported through the console, which Playwright hears: the event itself never leaves the page.
+        await context.AddInitScriptAsync(
+            "document.addEventListener('securitypolicyviolation', (event) => " +
+            "console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`));");
+    }
 
     public IReadOnlyList<string> ScriptErrors
     {
@@ -105,6 +148,14 @@ public sealed class BrowserSession(IBrowserContext context) : IAsyncDisposable
         return dashboard;
     }
 
+    /// <summary>Opens one more tab of the dashboard in this (signed-in) context and waits until its stream is live.</summary>
+    public async Task<Dashboard> OpenLiveTabAsync(Uri baseAddress)
+    {
+        var dashboard = await OpenPageAsync(baseAddress);
+        await Expect(dashboard.Connection).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+        return dashboard;
+    }
+
     /// <summary>
     /// Opens the dashboard at <paramref name="baseAddress"/> in a new tab as it is, signed in or not, without waiting
     /// for its stream: the sign-in form's tests start here.
@@ -117,6 +168,16 @@ public sealed class BrowserSession(IBrowserContext context) : IAsyncDisposable
             lock (_scriptErrors)
             {
                 _scriptErrors.Add(error);
+            }
+        };
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                lock (_policyViolations)
+                {
+                    _policyViolations.Add(message.Text);
+                }
             }
         };
         await page.GotoAsync(baseAddress.ToString());

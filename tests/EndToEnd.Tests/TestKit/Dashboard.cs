@@ -21,6 +21,26 @@ public sealed class Dashboard(IPage page)
 
     public ILocator Form => page.Locator("#order-form");
 
+    /// <summary>The banner that says what failed to load, in the service's words.</summary>
+    public ILocator LoadError => page.Locator("#load-error");
+
+    /// <summary>The message that says a change was refused, and why.</summary>
+    public ILocator ChangeError => page.Locator("#change-error");
+
+    public ILocator Empty => page.Locator("#empty");
+
+    public ILocator LoadOlder => page.GetByRole(AriaRole.Button, new() { Name = "Load older orders" });
+
+    public ILocator StatusFilter => page.GetByLabel("Show");
+
+    public ILocator ByStatus => page.Locator("#by-status");
+
+    /// <summary>How the tab gets its events: "shared-worker", "elected" (a tab holds the stream for all) or "own".</summary>
+    public Task<string?> StreamModeAsync() => page.EvaluateAsync<string?>("() => document.documentElement.dataset.streamMode ?? null");
+
+    /// <summary>Whether this tab holds the browser's stream for the others (the elected tab, without a shared worker).</summary>
+    public Task<bool> HoldsStreamAsync() => page.EvaluateAsync<bool>("() => document.documentElement.dataset.streamHolder === 'true'");
+
     public ILocator SignInForm => page.Locator("#sign-in-form");
 
     /// <summary>Why the sign-in form is shown (signed out, session ended), when the page says.</summary>

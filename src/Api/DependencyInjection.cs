@@ -58,6 +58,8 @@ public static class DependencyInjection
 
         // Binding failures (malformed JSON, wrong content type) become exceptions, answered as problem details.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        // Ahead of the framework's writer, so every problem document has the service's one shape per status.
+        services.AddSingleton<IProblemDetailsWriter, ApiProblemDetailsWriter>();
         services.AddProblemDetails();
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();

@@ -33,7 +33,9 @@ app.UseWhen(context => !EventsEndpoints.IsStreamRequest(context.Request), branch
 app.UseDefaultFiles();
 app.UseStaticFiles();
 
-app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.UseMiddleware<RequestBodyLimitMiddleware>());
+app.UseWhen(
+    context => context.Request.Path.StartsWithSegments("/api"),
+    branch => branch.UseMiddleware<RequestBodyLimitMiddleware>().UseMiddleware<RequestCharsetMiddleware>());
 app.UseAuthentication();
 // After authentication, which tells a cookie-signed request from a bearer one; before anything acts on the request.
 app.UseMiddleware<CrossSiteRequestGuard>();

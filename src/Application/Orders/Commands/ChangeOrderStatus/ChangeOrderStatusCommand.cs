@@ -4,4 +4,4 @@ using Mediator;
 namespace CleanSse.Application.Orders.Commands.ChangeOrderStatus;
 
 [Authorize]
-public sealed record ChangeOrderStatusCommand(string Id, string Status) : ICommand<OrderDto>;
+public sealed record ChangeOrderStatusCommand(string Id, string? Status) : ICommand<OrderDto>;

@@ -24,8 +24,8 @@ public sealed class CreateOrderCommandHandler(
         var order = Order.Create(
             id: Guid.CreateVersion7(now).ToString("N"),
             customerId: user.UserId ?? throw new UnauthorizedAccessException("Sign in to create an order."),
-            customer: command.Customer,
-            lines: command.Items.Select(item => new OrderLine(item.Sku, item.Quantity, item.UnitPrice)),
+            customer: command.Customer ?? string.Empty,
+            lines: (command.Items ?? []).Select(ToLine),
             note: command.Note,
             createdAt: now);
 
@@ -36,4 +36,10 @@ public sealed class CreateOrderCommandHandler(
 
         return order.Adapt<OrderDto>(mapping);
     }
+
+    // The validator refuses a missing field first; the handler does not trust its callers to have run it.
+    private static OrderLine ToLine(CreateOrderItem? item) =>
+        item is { Sku: { } sku, Quantity: { } quantity, UnitPrice: { } unitPrice }
+            ? new OrderLine(sku, quantity, unitPrice)
+            : throw new ArgumentException("Every order item needs its sku, quantity and unitPrice.", nameof(item));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CleanSse.Api.ErrorHandling;
+using CleanSse.Api.Operations;
 using CleanSse.Api.Security;
 using CleanSse.Application;
 using CleanSse.Application.Common.Behaviours;
@@ -8,7 +9,10 @@ using CleanSse.Application.Orders;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Publishing;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Serilog;
 
@@ -44,6 +48,10 @@ public static class DependencyInjection
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+
+        // Kestrel names itself on every response otherwise; nothing a client needs.
+        services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);
+        builder.AddRequestPolicies();
 
         // Socket completions go straight to the thread pool rather than through Kestrel's few I/O queues. A broadcast
         // hands the transport one send per stream at once; in an I/O queue the next request's read and response wait
@@ -84,6 +92,14 @@ public static class DependencyInjection
             .ReadFrom.Services(provider)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+
+        // Probes share a check's result for a moment instead of each costing a database round trip.
+        services.AddOptions<HealthOptions>()
+            .Bind(builder.Configuration.GetSection(HealthOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<HealthCheckServiceOptions>().PostConfigure<IOptions<HealthOptions>, TimeProvider>(
+            (options, health, time) => CachedHealthCheck.CacheEvery(options, time, health.Value.CacheDuration));
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(RealtimeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CleanSse.Api.ErrorHandling;
+using CleanSse.Api.Operations;
 using CleanSse.Api.Security;
 using CleanSse.Application;
 using CleanSse.Application.Common.Behaviours;
@@ -8,7 +9,10 @@ using CleanSse.Application.Orders;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Publishing;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Serilog;
 
@@ -45,6 +49,10 @@ public static class DependencyInjection
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
 
+        // Kestrel names itself on every response otherwise; nothing a client needs.
+        services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);
+        builder.AddRequestPolicies();
+
         // Socket completions go straight to the thread pool rather than through Kestrel's few I/O queues. A broadcast
         // hands the transport one send per stream at once; in an I/O queue the next request's read and response wait
         // behind all of them, while on the pool they take turns with them (measured in BENCHMARKS.md).
@@ -58,6 +66,8 @@ public static class DependencyInjection
 
         // Binding failures (malformed JSON, wrong content type) become exceptions, answered as problem details.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        // Ahead of the framework's writer, so every problem document has the service's one shape per status.
+        services.AddSingleton<IProblemDetailsWriter, ApiProblemDetailsWriter>();
         services.AddProblemDetails();
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
@@ -82,6 +92,14 @@ public static class DependencyInjection
             .ReadFrom.Services(provider)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+
+        // Probes share a check's result for a moment instead of each costing a database round trip.
+        services.AddOptions<HealthOptions>()
+            .Bind(builder.Configuration.GetSection(HealthOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<HealthCheckServiceOptions>().PostConfigure<IOptions<HealthOptions>, TimeProvider>(
+            (options, health, time) => CachedHealthCheck.CacheEvery(options, time, health.Value.CacheDuration));
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(RealtimeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")

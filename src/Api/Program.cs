@@ -25,6 +25,7 @@ await app.Services.EnsureDemoStaffAsync();
 // Outside the exception handler, so each request is logged with the status its client received, not a 500 for
 // every failure the handler answers as a 4xx. Event streams log their own end instead: the per-request log's state
 // would otherwise live, per idle stream, for as long as the stream.
+app.UseEdgePolicies();
 app.UseWhen(context => !EventsEndpoints.IsStreamRequest(context.Request), branch => branch.UseSerilogRequestLogging());
 app.UseExceptionHandler();
 // Unknown routes (404), wrong methods (405) and wrong content types (415) get problem details too. An event stream
@@ -33,8 +34,12 @@ app.UseWhen(context => !EventsEndpoints.IsStreamRequest(context.Request), branch
 app.UseDefaultFiles();
 app.UseStaticFiles();
 
-app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.UseMiddleware<RequestBodyLimitMiddleware>());
+app.UseWhen(
+    context => context.Request.Path.StartsWithSegments("/api"),
+    branch => branch.UseMiddleware<RequestBodyLimitMiddleware>().UseMiddleware<RequestCharsetMiddleware>());
+app.UseCrossOriginRequests();
 app.UseAuthentication();
+app.UseWriteRateLimit();
 // After authentication, which tells a cookie-signed request from a bearer one; before anything acts on the request.
 app.UseMiddleware<CrossSiteRequestGuard>();
 app.UseAuthorization();

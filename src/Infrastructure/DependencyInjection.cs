@@ -18,6 +18,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace CleanSse.Infrastructure;
@@ -111,7 +112,13 @@ public static class DependencyInjection
         services.AddHostedService<IdempotencyPurgeService>();
         services.AddScoped<OutboxStore>();
         services.AddScoped<IOutbox>(provider => provider.GetRequiredService<OutboxStore>());
-        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
+        services.AddOptions<OutboxOptions>()
+            .Bind(configuration.GetSection(OutboxOptions.SectionName))
+            .Validate(
+                options => options.PollInterval > TimeSpan.Zero && options.Grace >= TimeSpan.Zero
+                    && options.Retention > TimeSpan.Zero && options.BatchSize > 0,
+                "Outbox: PollInterval and Retention must be positive, Grace not negative, BatchSize at least 1.")
+            .ValidateOnStart();
         services.AddHostedService<OutboxDispatcher>();
         services.AddHealthChecks().AddDbContextCheck<OrdersDbContext>("orders-database");
     }
@@ -147,7 +154,8 @@ public static class DependencyInjection
             services.AddSingleton(provider => provider.GetRequiredService<IOptions<RedisOptions>>().Value);
             services.AddSingleton<RedisConnections>();
             services.AddSingleton<IEventLog, RedisStreamEventLog>();
-            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
+            // Degraded, not unhealthy: orders are still accepted while Redis is down, so an instance stays ready.
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded);
         }
 
         // The writer loops start before, and stop after, everything that queues frames for them.

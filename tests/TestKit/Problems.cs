@@ -8,7 +8,7 @@ public static class Problems
 {
     public const string MediaType = "application/problem+json";
 
-    /// <summary>Asserts the status, the media type, and that the body carries the same <c>status</c> and a <c>title</c>.</summary>
+    /// <summary>Asserts the status, the media type, and that the body carries the same <c>status</c>, a <c>type</c> and a <c>title</c>.</summary>
     public static async Task<JsonElement> ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
     {
         ArgumentNullException.ThrowIfNull(response);
@@ -20,6 +20,8 @@ public static class Problems
         var root = document.RootElement.Clone();
         root.GetProperty("status").GetInt32().ShouldBe((int)status, body);
         root.GetProperty("title").GetString().ShouldNotBeNullOrWhiteSpace(body);
+        root.TryGetProperty("type", out var type).ShouldBeTrue($"no 'type' in {body}");
+        type.GetString().ShouldNotBeNullOrWhiteSpace(body);
         return root;
     }
 

@@ -20,7 +20,8 @@ public sealed class ServiceProcess : IRunningService, IAsyncDisposable
 
     // Settings the test machine's environment could carry into the child and that would change what is tested.
     private static readonly string[] InheritedPrefixesToDrop =
-        ["ConnectionStrings__", "Database__", "Realtime__", "Outbox__", "Serilog__", "ASPNETCORE_", "Logging__", "Auth__"];
+        ["ConnectionStrings__", "Database__", "Realtime__", "Outbox__", "Serilog__", "ASPNETCORE_", "Logging__", "Auth__",
+            "RateLimiting__", "Cors__", "ForwardedHeaders__", "SecurityHeaders__", "Health__"];
 
     private readonly Dictionary<string, string> _environment;
     private readonly ConcurrentQueue<string> _output = new();
@@ -135,6 +136,8 @@ public sealed class ServiceProcess : IRunningService, IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["Serilog__MinimumLevel__Override__Microsoft.Hosting.Lifetime"] = "Information";
+        // The suites write far faster than any user could; the limit on writes has tests of its own.
+        start.Environment["RateLimiting__Enabled"] = "false";
         foreach (var (key, value) in _environment)
         {
             start.Environment[key] = value;

@@ -99,4 +99,4 @@ public static class OrdersEndpoints
 }
 
 /// <summary>The body of <c>PATCH /api/orders/{id}</c>.</summary>
-public sealed record ChangeOrderStatusRequest(string Status);
+public sealed record ChangeOrderStatusRequest(string? Status);

@@ -22,7 +22,7 @@ public sealed partial class ProblemDetailsExceptionHandler(
         var problem = exception switch
         {
             ValidationException validation => ValidationProblem(validation),
-            BadHttpRequestException badRequest => BadRequestProblem(badRequest),
+            BadHttpRequestException badRequest => BindingProblems.For(badRequest),
             NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
             UnauthorizedAccessException unauthorized => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", unauthorized.Message),
             ForbiddenAccessException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", forbidden.Message),
@@ -64,14 +64,6 @@ public sealed partial class ProblemDetailsExceptionHandler(
             Title = "One or more validation errors occurred.",
         };
     }
-
-    private static ProblemDetails BadRequestProblem(BadHttpRequestException exception) => exception.StatusCode switch
-    {
-        StatusCodes.Status413PayloadTooLarge => Problem(exception.StatusCode, "Request body too large", exception.Message),
-        StatusCodes.Status415UnsupportedMediaType => Problem(exception.StatusCode, "Unsupported media type", "Send the body as application/json."),
-        _ when exception.InnerException is JsonException => Problem(StatusCodes.Status400BadRequest, "Malformed JSON", "The request body is not valid JSON for this resource."),
-        _ => Problem(exception.StatusCode, "Bad request", exception.Message),
-    };
 
     /// <summary>FluentValidation names members as C# does (<c>Items[0].UnitPrice</c>); the API speaks camelCase JSON.</summary>
     private static string ToJsonPath(string propertyName) =>

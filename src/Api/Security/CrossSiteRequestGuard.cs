@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -11,11 +12,10 @@ namespace CleanSse.Api.Security;
 /// too, since they act for nobody. The SameSite cookie already keeps most cross-site requests unsigned; this check
 /// does not depend on the browser honouring it.
 /// </summary>
-public sealed class CrossSiteRequestGuard(RequestDelegate next, IConfiguration configuration, IProblemDetailsService problemDetails)
+public sealed class CrossSiteRequestGuard(RequestDelegate next, IOptions<CrossOriginOptions> crossOrigin, IProblemDetailsService problemDetails)
 {
-    private readonly HashSet<string> _allowedOrigins = new(
-        (configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? []).Select(origin => origin.TrimEnd('/')),
-        StringComparer.OrdinalIgnoreCase);
+    // The origins CORS lets in, in either configured form (array or comma-separated).
+    private readonly HashSet<string> _allowedOrigins = new(crossOrigin.Value.AllowedOrigins, StringComparer.OrdinalIgnoreCase);
 
     public async Task InvokeAsync(HttpContext context)
     {

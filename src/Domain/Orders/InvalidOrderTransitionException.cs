@@ -6,7 +6,7 @@ namespace CleanSse.Domain.Orders;
 public sealed class InvalidOrderTransitionException : DomainException
 {
     public InvalidOrderTransitionException(string orderId, OrderStatus from, OrderStatus to)
-        : base($"Order '{orderId}' cannot move from '{from}' to '{to}'.")
+        : base($"Order '{orderId}' cannot move {WireName(from)} -> {WireName(to)}.")
     {
         OrderId = orderId;
         From = from;
@@ -18,4 +18,7 @@ public sealed class InvalidOrderTransitionException : DomainException
     public OrderStatus From { get; }
 
     public OrderStatus To { get; }
+
+    // The message reaches clients as a 409's detail: statuses are spelled as the API spells them, in lower case.
+    private static string WireName(OrderStatus status) => status.ToString().ToLowerInvariant();
 }

@@ -40,6 +40,7 @@ public static class EventStreamEndpoint
             .WithMetadata(
                 Marker,
                 new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void), [ContentType]),
+                new ProducesResponseTypeMetadata(StatusCodes.Status406NotAcceptable, typeof(ProblemDetails), ["application/problem+json"]),
                 new ProducesResponseTypeMetadata(StatusCodes.Status429TooManyRequests, typeof(ProblemDetails), ["application/problem+json"]),
                 new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(ProblemDetails), ["application/problem+json"]));
     }
@@ -56,6 +57,16 @@ public static class EventStreamEndpoint
 
     private static Task OpenAsync(HttpContext httpContext, SseConnectionHub hub, StreamCatchUp catchUp)
     {
+        if (!StreamAcceptance.Accepts(httpContext.Request.Headers.Accept))
+        {
+            return RefuseAsync(
+                httpContext,
+                StatusCodes.Status406NotAcceptable,
+                "https://tools.ietf.org/html/rfc9110#section-15.5.7",
+                "Not acceptable",
+                "This address serves only text/event-stream; send an Accept header that allows it, or none.");
+        }
+
         var address = httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         switch (hub.TryOpen(address, AudienceOf(httpContext.User), httpContext.RequestAborted, out var connection))
         {
@@ -66,17 +77,34 @@ public static class EventStreamEndpoint
                 return RetryLaterAsync(httpContext, hub.ShutdownRetry);
             case ConnectionRefusal.TooManyFromAddress:
                 httpContext.Response.Headers.RetryAfter = "10";
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status429TooManyRequests,
-                    title: "Too many event streams from this client",
-                    detail: "Close another stream of this client, or retry later.").ExecuteAsync(httpContext);
+                return RefuseAsync(
+                    httpContext,
+                    StatusCodes.Status429TooManyRequests,
+                    "https://tools.ietf.org/html/rfc6585#section-4",
+                    "Too many event streams from this client",
+                    "Close another stream of this client, or retry later.");
             default:
                 httpContext.Response.Headers.RetryAfter = "5";
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status503ServiceUnavailable,
-                    title: "The service accepts no more event streams now",
-                    detail: "Retry later, or connect to another instance.").ExecuteAsync(httpContext);
+                return RefuseAsync(
+                    httpContext,
+                    StatusCodes.Status503ServiceUnavailable,
+                    "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+                    "The service accepts no more event streams now",
+                    "Retry later, or connect to another instance.");
         }
+    }
+
+    /// <summary>
+    /// A refusal as problem details, through the application's problem-details service when it has one (so it has the
+    /// shape of every other error), else written directly.
+    /// </summary>
+    private static Task RefuseAsync(HttpContext httpContext, int status, string type, string title, string detail)
+    {
+        var problem = new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail };
+        httpContext.Response.StatusCode = status;
+        return httpContext.RequestServices.GetService<IProblemDetailsService>() is { } problemDetails
+            ? problemDetails.WriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem }).AsTask()
+            : TypedResults.Problem(problem).ExecuteAsync(httpContext);
     }
 
     /// <summary>

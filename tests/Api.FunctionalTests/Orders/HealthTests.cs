@@ -4,7 +4,10 @@ using Microsoft.Data.Sqlite;
 
 namespace CleanSse.Api.FunctionalTests.Orders;
 
-/// <summary><c>/healthz</c> follows the database: 200 while it is usable, 503 once it is not.</summary>
+/// <summary>
+/// Readiness follows the database: 200 while it is usable, 503 once it is not (within the second a result is reused);
+/// liveness does not, so an outage never has the process restarted.
+/// </summary>
 public sealed class HealthTests
 {
     [Fact]
@@ -21,7 +24,20 @@ public sealed class HealthTests
         SqliteConnection.ClearAllPools();
         Directory.Delete(Path.GetDirectoryName(host.DatabasePath)!, recursive: true);
 
-        using var unhealthy = await client.GetAsync("/healthz", TestContext.Current.CancellationToken);
-        unhealthy.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        foreach (var path in new[] { "/healthz", "/healthz/ready" })
+        {
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    using var unhealthy = await client.GetAsync(path, TestContext.Current.CancellationToken);
+                    return unhealthy.StatusCode == HttpStatusCode.ServiceUnavailable;
+                },
+                $"{path} to answer 503",
+                TimeSpan.FromSeconds(5),
+                TestContext.Current.CancellationToken);
+        }
+
+        using var live = await client.GetAsync("/healthz/live", TestContext.Current.CancellationToken);
+        live.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 }

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CleanSse.Infrastructure.Realtime.Redis;
 
-/// <summary>Unhealthy while Redis does not answer: streams cannot be fed, though orders are still taken.</summary>
+/// <summary>
+/// Failing while Redis does not answer: streams cannot be fed, though orders are still taken. The registration's
+/// failure status says how much that matters (degraded: the outbox carries the events until Redis is back).
+/// </summary>
 internal sealed class RedisHealthCheck(RedisConnections connections) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -11,7 +14,7 @@ internal sealed class RedisHealthCheck(RedisConnections connections) : IHealthCh
         {
             if (!await connections.IsConnectedAsync())
             {
-                return HealthCheckResult.Unhealthy("Redis is not connected; events wait in the outbox.");
+                return new HealthCheckResult(context.Registration.FailureStatus, "Redis is not connected; events wait in the outbox.");
             }
 
             var db = await connections.CommandsAsync();
@@ -20,7 +23,7 @@ internal sealed class RedisHealthCheck(RedisConnections connections) : IHealthCh
         }
         catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy("Redis does not answer; events wait in the outbox.", exception);
+            return new HealthCheckResult(context.Registration.FailureStatus, "Redis does not answer; events wait in the outbox.", exception);
         }
     }
 }

@@ -225,5 +225,23 @@ public sealed class CreateOrderCommandValidatorTests
         }
     }
 
+    [Fact]
+    public void A_missing_unit_price_is_refused_as_required_not_taken_as_free()
+    {
+        var result = _validator.TestValidate(WithItem(ValidItem with { UnitPrice = null }));
+
+        result.ShouldHaveValidationErrorFor("Items[0].UnitPrice").WithErrorMessage("'unitPrice' is required.");
+        result.Errors.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void A_missing_quantity_is_refused_as_required_not_as_out_of_range()
+    {
+        var result = _validator.TestValidate(WithItem(ValidItem with { Quantity = null }));
+
+        result.ShouldHaveValidationErrorFor("Items[0].Quantity").WithErrorMessage("'quantity' is required.");
+        result.Errors.Count.ShouldBe(1);
+    }
+
     private static CreateOrderCommand WithItem(CreateOrderItem item) => ValidCommand with { Items = [item] };
 }

@@ -10,5 +10,5 @@ namespace CleanSse.Application.Orders.Commands.ChangeOrderStatus;
 /// match when empty. Null when the request sets no precondition.
 /// </param>
 [Authorize]
-public sealed record ChangeOrderStatusCommand(string Id, string Status, IReadOnlyCollection<long>? ExpectedVersions = null)
+public sealed record ChangeOrderStatusCommand(string Id, string? Status, IReadOnlyCollection<long>? ExpectedVersions = null)
     : ICommand<VersionedOrderDto>;

@@ -3,8 +3,12 @@ using Mediator;
 
 namespace CleanSse.Application.Orders.Commands.CreateOrder;
 
+/// <summary>
+/// The order as the client sent it. Every member is nullable, so a field the client left out (or sent as null) stays
+/// missing instead of becoming a default value such as a free item; the validator refuses it by name.
+/// </summary>
 [Authorize]
-public sealed record CreateOrderCommand(string Customer, IReadOnlyList<CreateOrderItem> Items, string? Note)
+public sealed record CreateOrderCommand(string? Customer, IReadOnlyList<CreateOrderItem?>? Items, string? Note)
     : ICommand<OrderDto>
 {
     /// <summary>
@@ -16,4 +20,4 @@ public sealed record CreateOrderCommand(string Customer, IReadOnlyList<CreateOrd
     public CreateOrderCommand WithIdempotencyKey(string? key) => this with { IdempotencyKey = key };
 }
 
-public sealed record CreateOrderItem(string Sku, int Quantity, decimal UnitPrice);
+public sealed record CreateOrderItem(string? Sku, int? Quantity, decimal? UnitPrice);

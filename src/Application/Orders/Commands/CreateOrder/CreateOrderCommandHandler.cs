@@ -42,8 +42,8 @@ public sealed class CreateOrderCommandHandler(
         var order = Order.Create(
             id: Guid.CreateVersion7(now).ToString("N"),
             customerId: userId,
-            customer: command.Customer,
-            lines: command.Items.Select(item => new OrderLine(item.Sku, item.Quantity, item.UnitPrice)),
+            customer: command.Customer ?? string.Empty,
+            lines: (command.Items ?? []).Select(ToLine),
             note: command.Note,
             createdAt: now);
 
@@ -90,8 +90,8 @@ public sealed class CreateOrderCommandHandler(
         foreach (var item in command.Items ?? [])
         {
             Append(text, item?.Sku);
-            Append(text, item?.Quantity.ToString(CultureInfo.InvariantCulture));
-            Append(text, item is null ? null : Normalized(item.UnitPrice).ToString(CultureInfo.InvariantCulture));
+            Append(text, item?.Quantity?.ToString(CultureInfo.InvariantCulture));
+            Append(text, item?.UnitPrice is { } price ? Normalized(price).ToString(CultureInfo.InvariantCulture) : null);
         }
 
         return text.ToString();
@@ -101,4 +101,10 @@ public sealed class CreateOrderCommandHandler(
         text.Append(value is null ? "-;" : string.Create(CultureInfo.InvariantCulture, $"{value.Length}:{value};"));
 
     private static decimal Normalized(decimal value) => value / 1.000000000000000000000000000000000m;
+
+    // The validator refuses a missing field first; the handler does not trust its callers to have run it.
+    private static OrderLine ToLine(CreateOrderItem? item) =>
+        item is { Sku: { } sku, Quantity: { } quantity, UnitPrice: { } unitPrice }
+            ? new OrderLine(sku, quantity, unitPrice)
+            : throw new ArgumentException("Every order item needs its sku, quantity and unitPrice.", nameof(item));
 }

@@ -29,9 +29,15 @@ public sealed class CreateOrderCommandValidator : AbstractValidator<CreateOrderC
             .NotNull().WithMessage("An item cannot be null.")
             .ChildRules(item =>
             {
-                item.RuleFor(i => i.Sku).NotEmpty().WithMessage("'sku' is required.").MaximumLength(SkuMaxLength);
-                item.RuleFor(i => i.Quantity).InclusiveBetween(1, MaxQuantity);
-                item.RuleFor(i => i.UnitPrice).InclusiveBetween(0m, MaxUnitPrice);
+                item.RuleFor(i => i!.Sku).NotEmpty().WithMessage("'sku' is required.").MaximumLength(SkuMaxLength);
+                item.RuleFor(i => i!.Quantity)
+                    .Cascade(CascadeMode.Stop)
+                    .NotNull().WithMessage("'quantity' is required.")
+                    .InclusiveBetween(1, MaxQuantity);
+                item.RuleFor(i => i!.UnitPrice)
+                    .Cascade(CascadeMode.Stop)
+                    .NotNull().WithMessage("'unitPrice' is required.")
+                    .InclusiveBetween(0m, MaxUnitPrice);
             });
 
         RuleFor(command => command.Note).MaximumLength(NoteMaxLength);

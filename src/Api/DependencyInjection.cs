@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CleanSse.Api.ErrorHandling;
+using CleanSse.Api.OpenApi;
 using CleanSse.Api.Security;
 using CleanSse.Application;
 using CleanSse.Application.Common.Behaviours;
@@ -76,6 +77,8 @@ public static class DependencyInjection
         // module beside a new one, so every load revalidates them (a 304 while they are unchanged).
         services.Configure<StaticFileOptions>(options => options.OnPrepareResponse = context =>
             context.Context.Response.Headers.CacheControl = "no-cache");
+
+        services.AddApiDocumentation();
 
         services.AddSerilog((provider, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)

@@ -1,3 +1,5 @@
+using CleanSse.Api.OpenApi;
+
 namespace CleanSse.Api.Endpoints;
 
 /// <summary>What operators and their tools call: health checks and the Prometheus scrape.</summary>
@@ -7,8 +9,15 @@ public static class OperationsEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        app.MapHealthChecks("/healthz");
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthChecks("/healthz")
+            .WithMetadata(
+                new EndpointDocumentation("GetHealth", "Operations", "Health", "`Healthy` (200) while the service can accept orders, else `Unhealthy` (503)."),
+                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void), ["text/plain"]),
+                new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(void), ["text/plain"]));
+        app.MapPrometheusScrapingEndpoint("/metrics")
+            .WithMetadata(
+                new EndpointDocumentation("GetMetrics", "Operations", "Metrics", "Prometheus text exposition: open streams, events published and delivered, replays, resets, slow-client disconnects, HTTP and Kestrel metrics."),
+                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void), ["text/plain; version=0.0.4"]));
         return app;
     }
 }

@@ -1,10 +1,12 @@
 using System.Text.Json.Serialization;
 using CleanSse.Api.ErrorHandling;
+using CleanSse.Api.OpenApi;
 using CleanSse.Api.Operations;
 using CleanSse.Api.Security;
 using CleanSse.Application;
 using CleanSse.Application.Common.Behaviours;
 using CleanSse.Application.Common.Security;
+using CleanSse.Application.Common.Tracing;
 using CleanSse.Application.Orders;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Publishing;
@@ -14,7 +16,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Serilog;
+using Serilog.Formatting.Compact;
 
 namespace CleanSse.Api;
 
@@ -33,6 +37,7 @@ public static class DependencyInjection
             options.Assemblies = [typeof(OrderDto), typeof(OrderEventsSsePublisher)];
             options.PipelineBehaviors =
             [
+                typeof(TracingBehaviour<,>),
                 typeof(LoggingBehaviour<,>),
                 typeof(AuthorizationBehaviour<,>),
                 typeof(PublishIntegrationEventsBehaviour<,>),
@@ -43,7 +48,13 @@ public static class DependencyInjection
         return services;
     }
 
-    /// <summary>HTTP concerns: JSON, problem details, logging, metrics.</summary>
+    /// <summary>Where traces are sent (OTLP); unset, no trace leaves the process.</summary>
+    public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary><c>json</c> for JSON console lines.</summary>
+    public const string ConsoleFormatKey = "Serilog:Console:Format";
+
+    /// <summary>HTTP concerns: JSON, problem details, logging, metrics, traces.</summary>
     public static WebApplicationBuilder AddWebServices(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -87,11 +98,7 @@ public static class DependencyInjection
         services.Configure<StaticFileOptions>(options => options.OnPrepareResponse = context =>
             context.Context.Response.Headers.CacheControl = "no-cache");
 
-        services.AddSerilog((provider, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(provider)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+        services.AddApiDocumentation();
 
         // Probes share a check's result for a moment instead of each costing a database round trip.
         services.AddOptions<HealthOptions>()
@@ -101,9 +108,43 @@ public static class DependencyInjection
         services.AddOptions<HealthCheckServiceOptions>().PostConfigure<IOptions<HealthOptions>, TimeProvider>(
             (options, health, time) => CachedHealthCheck.CacheEvery(options, time, health.Value.CacheDuration));
 
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+
+        // Serilog:Console:Format=json writes one JSON object a line, with the trace and span ids (@tr, @sp) of the span
+        // each event was logged in; anything else keeps the plain text lines.
+        var jsonConsole = string.Equals(builder.Configuration[ConsoleFormatKey], "json", StringComparison.OrdinalIgnoreCase);
+        services.AddSerilog((provider, logger) =>
+        {
+            logger
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(provider)
+                .Enrich.FromLogContext();
+            if (jsonConsole)
+            {
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            }
+            else
+            {
+                logger.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
+
+        var telemetry = services.AddOpenTelemetry();
+        telemetry.WithMetrics(metrics => metrics
             .AddMeter(RealtimeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
+        telemetry.WithTracing(tracing =>
+        {
+            tracing
+                .AddSource(Telemetry.SourceName)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation();
+
+            // The standard variable switches the exporter on; the exporter reads it (and the other OTEL_* settings) itself.
+            if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
+            {
+                tracing.AddOtlpExporter();
+            }
+        });
 
         return builder;
     }

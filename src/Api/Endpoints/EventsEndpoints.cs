@@ -1,3 +1,4 @@
+using CleanSse.Api.OpenApi;
 using CleanSse.Infrastructure.Realtime;
 
 namespace CleanSse.Api.Endpoints;
@@ -13,6 +14,11 @@ public static class EventsEndpoints
         api.MapEventStream("/events")
             .WithName("OpenStream")
             .WithTags("Events")
+            .WithMetadata(new EndpointDocumentation(
+                "OpenStream",
+                "Events",
+                "Stream order events",
+                "Server-Sent Events: `new-order` and `order-updated` for every order the signed-in user may see (staff: all), each with an ordered `id`. Resume with `Last-Event-ID` (or `?lastEventId=`, for a browser's first request): every retained event after it, then live events, with no gap and no duplicate."))
             .RequireAuthorization();
         return api;
     }

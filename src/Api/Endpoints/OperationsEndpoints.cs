@@ -1,3 +1,4 @@
+using CleanSse.Api.OpenApi;
 using CleanSse.Api.Operations;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -20,10 +21,28 @@ public static class OperationsEndpoints
         // Degraded (Redis down: events wait in the outbox) still answers 200, the framework's default for it.
         var ready = new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync };
 
-        app.MapHealthChecks("/healthz/live", live).WithMetadata(ReadOnly);
-        app.MapHealthChecks("/healthz/ready", ready).WithMetadata(ReadOnly);
-        app.MapHealthChecks("/healthz", ready).WithMetadata(ReadOnly);
-        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(ReadOnly);
+        app.MapHealthChecks("/healthz/live", live)
+            .WithMetadata(
+                ReadOnly,
+                new EndpointDocumentation("GetLiveness", "Operations", "Liveness", "`Healthy` (200) while the process runs; checks nothing outside it."),
+                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void), ["application/json"]));
+        app.MapHealthChecks("/healthz/ready", ready)
+            .WithMetadata(
+                ReadOnly,
+                new EndpointDocumentation("GetReadiness", "Operations", "Readiness", "200 while the service can accept orders (`Healthy`, or `Degraded` while Redis is down and the outbox carries the events), else 503."),
+                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void), ["application/json"]),
+                new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(void), ["application/json"]));
+        app.MapHealthChecks("/healthz", ready)
+            .WithMetadata(
+                ReadOnly,
+                new EndpointDocumentation("GetHealth", "Operations", "Health", "The same as `/healthz/ready`."),
+                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void), ["application/json"]),
+                new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(void), ["application/json"]));
+        app.MapPrometheusScrapingEndpoint("/metrics")
+            .WithMetadata(
+                ReadOnly,
+                new EndpointDocumentation("GetMetrics", "Operations", "Metrics", "Prometheus text exposition: open streams, events published and delivered, replays, resets, slow-client disconnects, HTTP and Kestrel metrics."),
+                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void), ["text/plain; version=0.0.4"]));
         return app;
     }
 }

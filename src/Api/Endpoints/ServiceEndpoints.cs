@@ -13,6 +13,7 @@ public static class ServiceEndpoints
         api.MapEventsEndpoints();
 
         app.MapOperationsEndpoints();
+        app.MapApiReferenceEndpoints();
         return app;
     }
 }

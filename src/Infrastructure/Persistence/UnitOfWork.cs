@@ -1,6 +1,7 @@
 using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Exceptions;
 using CleanSse.Application.Common.Persistence;
+using CleanSse.Application.Common.Tracing;
 using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Persistence.Idempotency;
 using CleanSse.Infrastructure.Persistence.Outbox;
@@ -16,7 +17,11 @@ internal sealed class UnitOfWork(OrdersDbContext db, ScopedIntegrationEvents eve
 {
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
+        // EF Core's own instrumentation is a prerelease package: the commit is traced here instead.
+        using var activity = Telemetry.Source.StartActivity("commit");
+        var traceParent = Telemetry.CurrentTraceParent();
         var raised = events.Uncommitted;
+        activity?.SetTag("cleansse.outbox.rows", raised.Count);
         var rows = new List<OutboxMessage>(raised.Count);
         foreach (var (integrationEvent, type) in raised)
         {
@@ -27,6 +32,7 @@ internal sealed class UnitOfWork(OrdersDbContext db, ScopedIntegrationEvents eve
                 Version = type.Version,
                 Payload = serializer.Serialize(integrationEvent, type),
                 OccurredAt = integrationEvent.OccurredAt,
+                TraceParent = traceParent,
             });
         }
 
@@ -38,6 +44,7 @@ internal sealed class UnitOfWork(OrdersDbContext db, ScopedIntegrationEvents eve
         catch (DbUpdateConcurrencyException exception)
         {
             Forget(rows);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "concurrency conflict");
             throw new ConcurrencyConflictException("The order was changed by another request; read it again and retry.", exception);
         }
         catch (DbUpdateException exception) when (IdempotencyStore.IsKeyTaken(db, exception))
@@ -49,6 +56,7 @@ internal sealed class UnitOfWork(OrdersDbContext db, ScopedIntegrationEvents eve
         catch
         {
             Forget(rows);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
             throw;
         }
 

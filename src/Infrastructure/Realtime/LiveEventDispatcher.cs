@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using CleanSse.Application.Common.Tracing;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
 using Microsoft.Extensions.Hosting;
@@ -30,7 +32,7 @@ internal sealed partial class LiveEventDispatcher(IEventLog log, SseConnectionHu
                 _feed = null;
                 await foreach (var logged in feed.WithCancellation(stoppingToken))
                 {
-                    hub.Broadcast(logged);
+                    Deliver(logged);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -50,6 +52,24 @@ internal sealed partial class LiveEventDispatcher(IEventLog log, SseConnectionHu
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
         }
+    }
+
+    /// <summary>
+    /// Offers the event to every stream that may see it, in a span that continues its append's trace (from whichever
+    /// instance appended it), with the number of streams it was queued for.
+    /// </summary>
+    private void Deliver(LoggedEvent logged)
+    {
+        if (!Telemetry.Source.HasListeners() || logged.TraceParent is null)
+        {
+            hub.Broadcast(logged);
+            return;
+        }
+
+        using var activity = Telemetry.Source.StartActivity($"deliver {logged.Type}", ActivityKind.Consumer, Telemetry.ContextOf(logged.TraceParent));
+        activity?.SetTag("cleansse.stream.event_id", logged.Id);
+        var streams = hub.Broadcast(logged);
+        activity?.SetTag("cleansse.sse.streams", streams);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The live event feed skipped trimmed events; ending {Count} streams so they resume")]

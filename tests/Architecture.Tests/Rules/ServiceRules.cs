@@ -363,5 +363,12 @@ internal static class ServiceRules
         "Microsoft.AspNetCore.Routing",
         "Microsoft.AspNetCore",
         "Microsoft.AspNetCore.StaticFiles",
+
+        // The OpenAPI package's source generator runs in every project that references the Api, and its generated
+        // code names these.
+        "Microsoft.AspNetCore.OpenApi",
+        "Microsoft.OpenApi",
+        "Microsoft.AspNetCore.Mvc.Core",
+        "Microsoft.AspNetCore.Mvc.Abstractions",
     ];
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using CleanSse.Application.Common.Tracing;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -14,13 +16,23 @@ public sealed partial class IntegrationEventPublisher(
     ILogger<IntegrationEventPublisher> logger)
 {
     /// <summary>Publishes <paramref name="events"/> in order, stopping at the first failure.</summary>
+    /// <param name="events">The committed events.</param>
+    /// <param name="cancellationToken">Cancels the publication.</param>
+    /// <param name="traceParents">
+    /// The <c>traceparent</c> each event was committed under, by event id, for events published outside their request
+    /// (the sweep): each one's publication then continues its request's trace. Without one, it continues the current span.
+    /// </param>
     /// <returns>How many, from the first, were published; the one after them (if any) failed.</returns>
-    public async Task<int> PublishAsync(IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken)
+    public async Task<int> PublishAsync(
+        IReadOnlyList<IIntegrationEvent> events,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<Guid, string>? traceParents = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         var published = new List<Guid>(events.Count);
         foreach (var integrationEvent in events)
         {
+            using var activity = StartPublishActivity(integrationEvent, traceParents);
             try
             {
                 await publisher.Publish(integrationEvent, cancellationToken);
@@ -29,6 +41,7 @@ public sealed partial class IntegrationEventPublisher(
             {
                 // Later events wait too, so that the sweep keeps them in the order they were raised.
                 LogPublishFailed(exception, integrationEvent.GetType().Name, integrationEvent.EventId);
+                activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
                 break;
             }
 
@@ -49,6 +62,29 @@ public sealed partial class IntegrationEventPublisher(
         }
 
         return published.Count;
+    }
+
+    /// <summary>
+    /// The event's publication span. A swept event's span is a child of the commit that stored it, so its trace is its
+    /// request's, and it links the sweep it ran in.
+    /// </summary>
+    private static Activity? StartPublishActivity(IIntegrationEvent integrationEvent, IReadOnlyDictionary<Guid, string>? traceParents)
+    {
+        var name = $"publish {integrationEvent.GetType().Name}";
+        Activity? activity;
+        if (traceParents is not null && traceParents.TryGetValue(integrationEvent.EventId, out var traceParent)
+            && Telemetry.ContextOf(traceParent) is { TraceId: var traceId } stored && traceId != default)
+        {
+            ActivityLink[]? links = Activity.Current is { } sweep ? [new ActivityLink(sweep.Context)] : null;
+            activity = Telemetry.Source.StartActivity(name, ActivityKind.Producer, stored, links: links);
+        }
+        else
+        {
+            activity = Telemetry.Source.StartActivity(name, ActivityKind.Producer);
+        }
+
+        activity?.SetTag("cleansse.event.id", integrationEvent.EventId);
+        return activity;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {EventType} {IntegrationEventId} now; it stays in the outbox")]

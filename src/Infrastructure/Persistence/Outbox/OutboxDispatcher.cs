@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using CleanSse.Application.Common.Events;
+using CleanSse.Application.Common.Tracing;
 using CleanSse.Infrastructure.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -67,15 +69,23 @@ internal sealed partial class OutboxDispatcher(
 
             afterId = pending[^1].Id;
             var events = new List<IIntegrationEvent>(pending.Count);
+            var traceParents = new Dictionary<Guid, string>();
             foreach (var message in pending)
             {
                 if (TryRead(message) is { } integrationEvent)
                 {
                     events.Add(integrationEvent);
+                    if (message.TraceParent is { } traceParent)
+                    {
+                        traceParents[message.EventId] = traceParent;
+                    }
                 }
             }
 
-            var published = await publishing.PublishAsync(events, cancellationToken);
+            // A span only for sweeps that found something: an idle sweep every few seconds would be noise.
+            using var activity = Telemetry.Source.StartActivity("outbox sweep", ActivityKind.Internal);
+            activity?.SetTag("cleansse.outbox.rows", events.Count);
+            var published = await publishing.PublishAsync(events, cancellationToken, traceParents);
             dispatched += published;
             if (published < events.Count)
             {

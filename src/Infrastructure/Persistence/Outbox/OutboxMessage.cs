@@ -22,4 +22,10 @@ internal sealed class OutboxMessage
     public DateTimeOffset? DispatchedAt { get; set; }
 
     public int Attempts { get; set; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the commit that stored the event, so its publication joins that request's trace
+    /// even when the sweep publishes it later; null when nothing was traced.
+    /// </summary>
+    public string? TraceParent { get; set; }
 }

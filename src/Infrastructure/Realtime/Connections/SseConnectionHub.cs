@@ -115,12 +115,15 @@ internal sealed class SseConnectionHub
     /// Hands one event to every stream of its audience: staff's, and its owner's. Never waits: a stream that cannot
     /// take it is disconnected.
     /// </summary>
-    public void Broadcast(LoggedEvent logged)
+    /// <returns>How many streams it was offered to.</returns>
+    public int Broadcast(LoggedEvent logged)
     {
         ArgumentNullException.ThrowIfNull(logged);
+        var offered = 0;
         foreach (var (_, connection) in _staff)
         {
             connection.Offer(logged);
+            offered++;
         }
 
         if (logged.OwnerId is { } owner && _customers.TryGetValue(owner, out var owners))
@@ -128,8 +131,11 @@ internal sealed class SseConnectionHub
             foreach (var connection in owners)
             {
                 connection.Offer(logged);
+                offered++;
             }
         }
+
+        return offered;
     }
 
     /// <summary>Queues a comment on every live stream that has had nothing queued since <paramref name="idleSince"/>.</summary>

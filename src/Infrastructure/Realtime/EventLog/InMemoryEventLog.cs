@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Threading.Channels;
+using CleanSse.Application.Common.Tracing;
 using Microsoft.Extensions.Options;
 
 namespace CleanSse.Infrastructure.Realtime.EventLog;
@@ -49,7 +50,8 @@ public sealed class InMemoryEventLog : IEventLog
             }
 
             var sequence = _headSequence + 1;
-            logged = new LoggedEvent(new EventPosition(sequence, 0), FormatId(sequence), type, data, now, deduplicationKey, ownerId);
+            logged = new LoggedEvent(
+                new EventPosition(sequence, 0), FormatId(sequence), type, data, now, deduplicationKey, ownerId, Telemetry.CurrentTraceParent());
             if (deduplicationKey is not null)
             {
                 _byKey[deduplicationKey] = logged;

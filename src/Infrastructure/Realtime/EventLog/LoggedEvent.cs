@@ -17,8 +17,10 @@ public sealed class LoggedEvent
         string data,
         DateTimeOffset timestamp,
         string? deduplicationKey = null,
-        string? ownerId = null)
+        string? ownerId = null,
+        string? traceParent = null)
     {
+        TraceParent = traceParent;
         DeduplicationKey = deduplicationKey;
         OwnerId = ownerId;
         Position = position;
@@ -46,6 +48,12 @@ public sealed class LoggedEvent
     /// without one goes to staff streams only.
     /// </summary>
     public string? OwnerId { get; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the append, kept with the event (in Redis too), so its delivery, on any instance,
+    /// continues the trace of the request that published it.
+    /// </summary>
+    public string? TraceParent { get; }
 
     public ReadOnlyMemory<byte> Frame
     {

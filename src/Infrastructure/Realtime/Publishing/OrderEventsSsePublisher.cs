@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using CleanSse.Application.Common.Events;
+using CleanSse.Application.Common.Tracing;
 using CleanSse.Application.Orders.Events;
 using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Realtime.EventLog;
@@ -48,15 +50,22 @@ public sealed partial class OrderEventsSsePublisher(
         CancellationToken cancellationToken)
     {
         var data = serializer.Serialize(integrationEvent, type);
+
+        // StackExchange.Redis's instrumentation is a prerelease package: the append is traced here, for either log. The
+        // log keeps this span's context with the event, and each delivery continues it.
+        using var activity = Telemetry.Source.StartActivity($"append {sseType}", ActivityKind.Producer);
+        activity?.SetTag("cleansse.event.id", integrationEvent.EventId);
         try
         {
             var logged = await log.AppendAsync(sseType, data, DeduplicationKeyOf(integrationEvent), ownerId, cancellationToken);
             metrics.EventPublished();
+            activity?.SetTag("cleansse.stream.event_id", logged.Id);
             LogPublished(sseType, integrationEvent.EventId, logged.Id);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             metrics.PublishFailed();
+            activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             throw;
         }
     }

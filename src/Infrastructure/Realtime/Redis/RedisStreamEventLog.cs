@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using CleanSse.Application.Common.Tracing;
 using CleanSse.Infrastructure.Realtime.EventLog;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,9 @@ internal sealed partial class RedisStreamEventLog(
     // The event's owner; absent or empty (an entry written before owners were kept) means staff only.
     private const string OwnerField = "o";
 
+    // The W3C traceparent of the append; absent or empty when it was not traced.
+    private const string TraceParentField = "p";
+
     // Appends atomically: a key seen before returns the id it was logged under; otherwise XADD trimmed by count, then
     // by age (server clock), and remember the key for as long as the history lasts.
     private static readonly LuaScript AppendScript = LuaScript.Prepare("""
@@ -33,7 +37,7 @@ internal sealed partial class RedisStreamEventLog(
           local existing = redis.call('GET', @dedupeKey)
           if existing then return existing end
         end
-        local id = redis.call('XADD', @stream, 'MAXLEN', '~', @maxLength, '*', 't', @type, 'd', @data, 'k', @key, 'o', @owner)
+        local id = redis.call('XADD', @stream, 'MAXLEN', '~', @maxLength, '*', 't', @type, 'd', @data, 'k', @key, 'o', @owner, 'p', @traceParent)
         local now = redis.call('TIME')
         local minId = (tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)) - tonumber(@maxAgeMs)
         if minId > 0 then redis.call('XTRIM', @stream, 'MINID', '~', string.format('%d', minId)) end
@@ -54,6 +58,7 @@ internal sealed partial class RedisStreamEventLog(
 
         var db = await connections.CommandsAsync();
         var options = history.Value;
+        var traceParent = Telemetry.CurrentTraceParent();
         var result = await db.ScriptEvaluateAsync(AppendScript, new
         {
             stream = _stream,
@@ -62,12 +67,13 @@ internal sealed partial class RedisStreamEventLog(
             type,
             data,
             owner = ownerId ?? string.Empty,
+            traceParent = traceParent ?? string.Empty,
             maxLength = options.MaxEvents,
             maxAgeMs = (long)options.MaxAge.TotalMilliseconds,
         });
 
         var id = (string)result!;
-        return new LoggedEvent(ParsePosition(id), id, type, data, clock.GetUtcNow(), deduplicationKey, ownerId);
+        return new LoggedEvent(ParsePosition(id), id, type, data, clock.GetUtcNow(), deduplicationKey, ownerId, traceParent);
     }
 
     public async ValueTask<(EventPosition Position, string Id)> GetHeadAsync(CancellationToken cancellationToken)
@@ -214,6 +220,7 @@ internal sealed partial class RedisStreamEventLog(
         var id = entry.Id.ToString();
         var key = entry[KeyField].ToString();
         var owner = entry[OwnerField].ToString();
+        var traceParent = entry[TraceParentField].ToString();
         return new LoggedEvent(
             ParsePosition(id),
             id,
@@ -221,7 +228,8 @@ internal sealed partial class RedisStreamEventLog(
             entry[DataField].ToString(),
             DateTimeOffset.FromUnixTimeMilliseconds(ParsePosition(id).Major),
             string.IsNullOrEmpty(key) ? null : key,
-            string.IsNullOrEmpty(owner) ? null : owner);
+            string.IsNullOrEmpty(owner) ? null : owner,
+            string.IsNullOrEmpty(traceParent) ? null : traceParent);
     }
 
     private List<LoggedEvent> ParseXRead(RedisResult result)

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using CleanSse.Application.Common.Tracing;
+using Mediator;
+
+namespace CleanSse.Application.Common.Behaviours;
+
+/// <summary>One span per message through the mediator, named after the message, around the rest of the pipeline.</summary>
+public sealed class TracingBehaviour<TMessage, TResponse> : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : IMessage
+{
+    public async ValueTask<TResponse> Handle(
+        TMessage message,
+        MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+
+        using var activity = Telemetry.Source.StartActivity(typeof(TMessage).Name);
+        try
+        {
+            return await next(message, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            throw;
+        }
+    }
+}

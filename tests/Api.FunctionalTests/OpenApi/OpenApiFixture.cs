@@ -1,0 +1,5 @@
+using CleanSse.TestKit;
+
+namespace CleanSse.Api.FunctionalTests.OpenApi;
+
+public sealed class OpenApiFixture : ServiceHostFixture;

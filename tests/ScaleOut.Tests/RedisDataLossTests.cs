@@ -64,6 +64,8 @@ public sealed class RedisDataLossTests
         await using var database = await TestDatabase.CreateAsync(Token);
         await using var host = await ServiceHost.StartAsync(ScaleOutSettings.For(redis, database), cancellationToken: Token);
         await using var client = await EventSourceRecorder.ConnectAsync(host, Token);
+        var first = await host.Orders.CreateAsync("Before the outage", cancellationToken: Token);
+        await client.WaitForNewOrdersAsync([first.Id], Token);
 
         await server.ShutdownAsync(Token);
         await Eventually.HoldsAsync(

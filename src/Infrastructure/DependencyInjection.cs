@@ -9,6 +9,7 @@ using CleanSse.Infrastructure.Persistence.Outbox;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
+using CleanSse.Infrastructure.Realtime.Publishing;
 using CleanSse.Infrastructure.Realtime.Redis;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -115,11 +116,15 @@ public static class DependencyInjection
         services.AddOptions<OutboxOptions>()
             .Bind(configuration.GetSection(OutboxOptions.SectionName))
             .Validate(
-                options => options.PollInterval > TimeSpan.Zero && options.Grace >= TimeSpan.Zero
+                options => options.PollInterval > TimeSpan.Zero
                     && options.Retention > TimeSpan.Zero && options.BatchSize > 0,
-                "Outbox: PollInterval and Retention must be positive, Grace not negative, BatchSize at least 1.")
+                "Outbox: PollInterval and Retention must be positive, BatchSize at least 1.")
             .ValidateOnStart();
-        services.AddHostedService<OutboxDispatcher>();
+
+        // One ordered dispatcher per process: the requests hand it their events, and it runs as a hosted service.
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<IIntegrationEventDispatcher>(provider => provider.GetRequiredService<OutboxDispatcher>());
+        services.AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>());
         services.AddHealthChecks().AddDbContextCheck<OrdersDbContext>("orders-database");
     }
 
@@ -163,6 +168,8 @@ public static class DependencyInjection
         services.AddHostedService(static services => services.GetRequiredService<SseWriterPool>());
         services.AddSingleton<SseConnectionHub>();
         services.AddSingleton<StreamCatchUp>();
+        services.AddScoped<OrderEventsSsePublisher>();
+        services.AddScoped<IIntegrationEventLog>(provider => provider.GetRequiredService<OrderEventsSsePublisher>());
         services.AddHostedService<LiveEventDispatcher>();
         services.AddHostedService<HeartbeatService>();
         services.AddHostedService<StreamShutdownService>();

@@ -5,6 +5,7 @@ using CleanSse.Infrastructure.Identity;
 using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Persistence;
 using CleanSse.Infrastructure.Persistence.Outbox;
+using CleanSse.Infrastructure.Persistence.Writing;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
@@ -14,9 +15,11 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CleanSse.Infrastructure;
@@ -91,13 +94,22 @@ public static class DependencyInjection
                 throw new InvalidOperationException("Database:Provider is Postgres, so ConnectionStrings:Orders must name the PostgreSQL database.");
             }
 
-            services.AddDbContext<OrdersDbContext, PostgresOrdersDbContext>(options => options.UseNpgsql(connectionString));
+            // Pooled: the options, and the services behind them, are built once, not for every request.
+            services.AddDbContextPool<OrdersDbContext, PostgresOrdersDbContext>((provider, options) => options
+                .UseNpgsql(connectionString)
+                .AddInterceptors(provider.GetServices<IInterceptor>()));
+            services.AddSingleton<IDatabaseWriter, DirectDatabaseWriter>();
         }
         else if (string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
         {
-            services.AddDbContext<OrdersDbContext>(options => options
-                .UseSqlite(connectionString ?? DefaultOrdersConnectionString)
-                .AddInterceptors(new SqliteBusyTimeoutInterceptor()));
+            var sqlite = connectionString ?? DefaultOrdersConnectionString;
+            // One interceptor for every context, not one per context; any other registered interceptor joins it.
+            services.AddSingleton<IInterceptor, SqliteBusyTimeoutInterceptor>();
+            services.AddDbContextPool<OrdersDbContext>((provider, options) => options
+                .UseSqlite(sqlite)
+                .AddInterceptors(provider.GetServices<IInterceptor>()));
+            services.AddSingleton(provider => new SqliteGroupWriter(sqlite, provider.GetRequiredService<ILogger<SqliteGroupWriter>>()));
+            services.AddSingleton<IDatabaseWriter>(provider => provider.GetRequiredService<SqliteGroupWriter>());
         }
         else
         {

@@ -1,10 +1,11 @@
 using CleanSse.Application.Common.Events;
+using CleanSse.Infrastructure.Persistence.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanSse.Infrastructure.Persistence.Outbox;
 
 /// <summary>Reads what waits in the outbox and records what was published.</summary>
-internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock) : IOutbox
+internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock, IDatabaseWriter writer) : IOutbox
 {
     /// <summary>Waiting rows after <paramref name="afterId"/> that occurred up to <paramref name="occurredBefore"/>, oldest first.</summary>
     public Task<List<OutboxMessage>> ListPendingAsync(long afterId, DateTimeOffset occurredBefore, int maxCount, CancellationToken cancellationToken)
@@ -19,14 +20,17 @@ internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock) : IOut
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>One statement for the whole batch.</summary>
+    /// <summary>One statement for the whole batch, through the writer like every other write of a request.</summary>
     public Task MarkPublishedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(eventIds);
         var now = clock.GetUtcNow();
-        return db.OutboxMessages
-            .Where(message => eventIds.Contains(message.EventId) && message.DispatchedAt == null)
-            .ExecuteUpdateAsync(update => update.SetProperty(message => message.DispatchedAt, now), cancellationToken);
+        return writer.WriteAsync(
+            db,
+            token => db.OutboxMessages
+                .Where(message => eventIds.Contains(message.EventId) && message.DispatchedAt == null)
+                .ExecuteUpdateAsync(update => update.SetProperty(message => message.DispatchedAt, now), token),
+            cancellationToken);
     }
 
     public Task RecordFailedAttemptAsync(Guid eventId, CancellationToken cancellationToken) =>

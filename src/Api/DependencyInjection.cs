@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using CleanSse.Api.ErrorHandling;
 using CleanSse.Api.Security;
@@ -5,10 +6,15 @@ using CleanSse.Application;
 using CleanSse.Application.Common.Behaviours;
 using CleanSse.Application.Common.Security;
 using CleanSse.Application.Orders;
+using CleanSse.Application.Orders.Commands.CreateOrder;
+using CleanSse.Infrastructure;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Publishing;
+using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Serilog;
 
@@ -37,6 +43,27 @@ public static class DependencyInjection
         });
 
         return services;
+    }
+
+    /// <summary>
+    /// Runs what the first order would otherwise pay for (the store's model, queries and insert, the writer, the JSON
+    /// contracts, the validators) before the host listens, so that readiness means the service answers at full speed.
+    /// </summary>
+    public static async Task WarmUpAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await app.Services.WarmUpOrdersStoreAsync(cancellationToken);
+
+        var json = app.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var command = JsonSerializer.Deserialize<CreateOrderCommand>(
+            """{"customer":"warm-up","items":[{"sku":"WARM-UP","quantity":1,"unitPrice":0}],"note":null}""", json)!;
+        foreach (var validator in app.Services.GetServices<IValidator<CreateOrderCommand>>())
+        {
+            await validator.ValidateAsync(command, cancellationToken);
+        }
+
+        var order = new OrderDto("warm-up", "warm-up", command.Customer, [new OrderItemDto("WARM-UP", 1, 0m)], null, 0m, "new", DateTime.UtcNow);
+        _ = JsonSerializer.Serialize(order, json);
     }
 
     /// <summary>HTTP concerns: JSON, problem details, logging, metrics.</summary>

@@ -210,6 +210,13 @@ public static class DependencyInjection
     }
 
     /// <summary>
+    /// Runs the orders store's hot paths once (model, queries, the insert of an order and its event, the writer), leaving
+    /// nothing behind, so that the first order after start costs what any other does. Call it before the host listens.
+    /// </summary>
+    public static Task WarmUpOrdersStoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default) =>
+        StoreWarmUp.RunAsync(services, cancellationToken);
+
+    /// <summary>
     /// Applies pending migrations; the service owns its schema. Instances starting together may race to create the
     /// database (EF Core locks the migrations themselves, not the creation), so a failed attempt is retried.
     /// </summary>

@@ -122,7 +122,8 @@ public static class DependencyInjection
         services.AddScoped<IOutbox>(provider => provider.GetRequiredService<OutboxStore>());
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
         services.AddHostedService<OutboxDispatcher>();
-        services.AddHealthChecks().AddDbContextCheck<OrdersDbContext>("orders-database");
+        services.AddSingleton<OrdersDatabaseProbe>();
+        services.AddHealthChecks().AddCheck<OrdersDatabaseHealthCheck>("orders-database");
     }
 
     private static void AddRealtime(this IServiceCollection services, IConfiguration configuration)

@@ -47,7 +47,8 @@ public static class DependencyInjection
 
     /// <summary>
     /// Runs what the first order would otherwise pay for (the store's model, queries and insert, the writer, the JSON
-    /// contracts, the validators) before the host listens, so that readiness means the service answers at full speed.
+    /// contracts, the validators, the endpoints) before the host listens, so that readiness means the service answers at
+    /// full speed. Call it once the endpoints are mapped.
     /// </summary>
     public static async Task WarmUpAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
@@ -64,6 +65,10 @@ public static class DependencyInjection
 
         var order = new OrderDto("warm-up", "warm-up", command.Customer, [new OrderItemDto("WARM-UP", 1, 0m)], null, 0m, "new", DateTime.UtcNow);
         _ = JsonSerializer.Serialize(order, json);
+
+        // Routing builds every endpoint's request delegate, and the link to a created order, on first use.
+        _ = app.Services.GetRequiredService<EndpointDataSource>().Endpoints;
+        _ = app.Services.GetRequiredService<LinkGenerator>().GetPathByName(nameof(Endpoints.OrdersEndpoints.GetOrderById), new { id = order.Id });
     }
 
     /// <summary>HTTP concerns: JSON, problem details, logging, metrics.</summary>

@@ -21,7 +21,6 @@ if (StaffCommandLine.Handles(args))
 }
 
 await app.Services.EnsureDemoStaffAsync();
-await app.WarmUpAsync();
 
 // Outside the exception handler, so each request is logged with the status its client received, not a 500 for
 // every failure the handler answers as a 4xx. Event streams log their own end instead: the per-request log's state
@@ -42,6 +41,7 @@ app.UseAuthorization();
 
 app.MapServiceEndpoints();
 
+await app.WarmUpAsync();
 await app.RunAsync();
 return 0;
 

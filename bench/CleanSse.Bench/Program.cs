@@ -1,6 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using CleanSse.Bench;
+using CleanSse.Bench.RequestPath;
+
+if (args is ["requests", ..])
+{
+    return await RequestPathMode.RunAsync(args[1..]);
+}
 
 BenchOptions options;
 try

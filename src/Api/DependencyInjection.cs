@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using CleanSse.Api.ErrorHandling;
 using CleanSse.Api.OpenApi;
@@ -8,9 +9,13 @@ using CleanSse.Application.Common.Behaviours;
 using CleanSse.Application.Common.Security;
 using CleanSse.Application.Common.Tracing;
 using CleanSse.Application.Orders;
+using CleanSse.Application.Orders.Commands.CreateOrder;
+using CleanSse.Infrastructure;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Publishing;
+using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -47,6 +52,33 @@ public static class DependencyInjection
 
         return services;
     }
+
+    /// <summary>
+    /// Runs what the first order would otherwise pay for (the store's model, queries and insert, the writer, the JSON
+    /// contracts, the validators, the endpoints) before the host listens, so that readiness means the service answers at
+    /// full speed. Call it once the endpoints are mapped.
+    /// </summary>
+    public static async Task WarmUpAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await app.Services.WarmUpOrdersStoreAsync(cancellationToken);
+
+        var json = app.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var command = JsonSerializer.Deserialize<CreateOrderCommand>(
+            """{"customer":"warm-up","items":[{"sku":"WARM-UP","quantity":1,"unitPrice":0}],"note":null}""", json)!;
+        foreach (var validator in app.Services.GetServices<IValidator<CreateOrderCommand>>())
+        {
+            await validator.ValidateAsync(command, cancellationToken);
+        }
+
+        var order = new OrderDto("warm-up", "warm-up", command.Customer, [new OrderItemDto("WARM-UP", 1, 0m)], null, 0m, "new", DateTime.UtcNow);
+        _ = JsonSerializer.Serialize(order, json);
+
+        // Routing builds every endpoint's request delegate, and the link to a created order, on first use.
+        _ = app.Services.GetRequiredService<EndpointDataSource>().Endpoints;
+        _ = app.Services.GetRequiredService<LinkGenerator>().GetPathByName(nameof(Endpoints.OrdersEndpoints.GetOrderById), new { id = order.Id });
+    }
+
 
     /// <summary>Where traces are sent (OTLP); unset, no trace leaves the process.</summary>
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";

@@ -46,6 +46,7 @@ app.UseAuthorization();
 
 app.MapServiceEndpoints();
 
+await app.WarmUpAsync();
 await app.RunAsync();
 return 0;
 

@@ -6,6 +6,7 @@ using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Persistence;
 using CleanSse.Infrastructure.Persistence.Idempotency;
 using CleanSse.Infrastructure.Persistence.Outbox;
+using CleanSse.Infrastructure.Persistence.Writing;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
@@ -16,10 +17,12 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CleanSse.Infrastructure;
@@ -94,13 +97,22 @@ public static class DependencyInjection
                 throw new InvalidOperationException("Database:Provider is Postgres, so ConnectionStrings:Orders must name the PostgreSQL database.");
             }
 
-            services.AddDbContext<OrdersDbContext, PostgresOrdersDbContext>(options => options.UseNpgsql(connectionString));
+            // Pooled: the options, and the services behind them, are built once, not for every request.
+            services.AddDbContextPool<OrdersDbContext, PostgresOrdersDbContext>((provider, options) => options
+                .UseNpgsql(connectionString)
+                .AddInterceptors(provider.GetServices<IInterceptor>()));
+            services.AddSingleton<IDatabaseWriter, DirectDatabaseWriter>();
         }
         else if (string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
         {
-            services.AddDbContext<OrdersDbContext>(options => options
-                .UseSqlite(connectionString ?? DefaultOrdersConnectionString)
-                .AddInterceptors(new SqliteBusyTimeoutInterceptor()));
+            var sqlite = connectionString ?? DefaultOrdersConnectionString;
+            // One interceptor for every context, not one per context; any other registered interceptor joins it.
+            services.AddSingleton<IInterceptor, SqliteBusyTimeoutInterceptor>();
+            services.AddDbContextPool<OrdersDbContext>((provider, options) => options
+                .UseSqlite(sqlite)
+                .AddInterceptors(provider.GetServices<IInterceptor>()));
+            services.AddSingleton(provider => new SqliteGroupWriter(sqlite, provider.GetRequiredService<ILogger<SqliteGroupWriter>>()));
+            services.AddSingleton<IDatabaseWriter>(provider => provider.GetRequiredService<SqliteGroupWriter>());
         }
         else
         {
@@ -125,7 +137,8 @@ public static class DependencyInjection
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<IIntegrationEventDispatcher>(provider => provider.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>());
-        services.AddHealthChecks().AddDbContextCheck<OrdersDbContext>("orders-database");
+        services.AddSingleton<OrdersDatabaseProbe>();
+        services.AddHealthChecks().AddCheck<OrdersDatabaseHealthCheck>("orders-database");
     }
 
     private static void AddRealtime(this IServiceCollection services, IConfiguration configuration)
@@ -214,6 +227,13 @@ public static class DependencyInjection
             await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Runs the orders store's hot paths once (model, queries, the insert of an order and its event, the writer), leaving
+    /// nothing behind, so that the first order after start costs what any other does. Call it before the host listens.
+    /// </summary>
+    public static Task WarmUpOrdersStoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default) =>
+        StoreWarmUp.RunAsync(services, cancellationToken);
 
     /// <summary>
     /// Applies pending migrations; the service owns its schema. Instances starting together may race to create the

@@ -6,10 +6,14 @@ namespace CleanSse.Infrastructure.Persistence;
 
 internal sealed class OrderRepository(OrdersDbContext db) : IOrderRepository
 {
+    // Compiled once: a request skips building the query's expression, its cache key and its parameters.
+    private static readonly Func<OrdersDbContext, string, CancellationToken, Task<Order?>> ById =
+        EF.CompileAsyncQuery((OrdersDbContext context, string id, CancellationToken cancellationToken) =>
+            context.Orders.FirstOrDefault(order => order.Id == id));
+
     public void Add(Order order) => db.Orders.Add(order);
 
-    public Task<Order?> FindAsync(string id, CancellationToken cancellationToken) =>
-        db.Orders.FirstOrDefaultAsync(order => order.Id == id, cancellationToken);
+    public Task<Order?> FindAsync(string id, CancellationToken cancellationToken) => ById(db, id, cancellationToken);
 
     public async Task<IReadOnlyList<Order>> ListPageAsync(OrderListFilter filter, string? beforeId, int take, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace CleanSse.Infrastructure.Persistence;
 /// </summary>
 internal sealed class SqliteBusyTimeoutInterceptor : DbConnectionInterceptor
 {
-    private const string SetBusyTimeout = "PRAGMA busy_timeout = 5000;";
+    internal const string SetBusyTimeout = "PRAGMA busy_timeout = 5000;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

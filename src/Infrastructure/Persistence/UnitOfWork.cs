@@ -5,15 +5,21 @@ using CleanSse.Application.Common.Tracing;
 using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Persistence.Idempotency;
 using CleanSse.Infrastructure.Persistence.Outbox;
+using CleanSse.Infrastructure.Persistence.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanSse.Infrastructure.Persistence;
 
 /// <summary>
 /// Commits the request's changes and, in the same SaveChanges, one outbox row per integration event raised with them:
-/// both are committed or neither. Once committed, the events are handed on to be published.
+/// both are committed or neither. Once committed, the events are handed on to be published. The commit goes through
+/// the database's writer, with whatever else the request's context holds.
 /// </summary>
-internal sealed class UnitOfWork(OrdersDbContext db, ScopedIntegrationEvents events, IntegrationEventSerializer serializer) : IUnitOfWork
+internal sealed class UnitOfWork(
+    OrdersDbContext db,
+    ScopedIntegrationEvents events,
+    IntegrationEventSerializer serializer,
+    IDatabaseWriter writer) : IUnitOfWork
 {
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
@@ -39,7 +45,8 @@ internal sealed class UnitOfWork(OrdersDbContext db, ScopedIntegrationEvents eve
         db.OutboxMessages.AddRange(rows);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            // Accepted only once committed: a group whose commit fails leaves the changes pending, as a failed save does.
+            await writer.WriteAsync(db, token => db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token), cancellationToken);
         }
         catch (DbUpdateConcurrencyException exception)
         {
@@ -60,6 +67,7 @@ internal sealed class UnitOfWork(OrdersDbContext db, ScopedIntegrationEvents eve
             throw;
         }
 
+        db.ChangeTracker.AcceptAllChanges();
         events.MarkCommitted(raised);
     }
 

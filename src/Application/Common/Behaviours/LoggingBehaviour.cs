@@ -34,7 +34,9 @@ public sealed partial class LoggingBehaviour<TMessage, TResponse>(ILogger<Loggin
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Handled {MessageName} in {ElapsedMs:0.0} ms")]
+    // Debug: each request is already logged once, with its route, status and time; a second line per request at
+    // Information doubled the console writes of every request.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Handled {MessageName} in {ElapsedMs:0.0} ms")]
     private partial void LogHandled(string messageName, double elapsedMs);
 
     // Expected failures (validation, not found, conflicts) are answered as problem details; the exception type is enough here.

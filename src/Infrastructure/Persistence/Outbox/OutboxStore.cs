@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
 using CleanSse.Application.Common.Events;
+using CleanSse.Infrastructure.Persistence.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanSse.Infrastructure.Persistence.Outbox;
 
 /// <summary>Reads what waits in the outbox and records what was published.</summary>
-internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock) : IOutbox
+internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock, IDatabaseWriter writer) : IOutbox
 {
     /// <summary>Waiting rows after <paramref name="afterId"/> that occurred up to <paramref name="occurredBefore"/>, oldest first.</summary>
     public Task<List<OutboxMessage>> ListPendingAsync(long afterId, DateTimeOffset occurredBefore, int maxCount, CancellationToken cancellationToken)
@@ -70,7 +71,8 @@ internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock) : IOut
             UPDATE "OutboxMessages" SET "DispatchedAt" = {"{0}"}, "LogPosition" = CASE "EventId"{cases} END
             WHERE "DispatchedAt" IS NULL AND "EventId" IN ({keys})
             """;
-        return db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
+        // Through the writer, like every other write of a request.
+        return writer.WriteAsync(db, token => db.Database.ExecuteSqlRawAsync(sql, parameters, token), cancellationToken);
     }
 
     public Task RecordFailedAttemptAsync(Guid eventId, CancellationToken cancellationToken) =>

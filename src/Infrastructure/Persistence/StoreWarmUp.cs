@@ -1,0 +1,79 @@
+using CleanSse.Application.Common.Events;
+using CleanSse.Application.Common.Persistence;
+using CleanSse.Application.Orders.Events;
+using CleanSse.Domain.Orders;
+using CleanSse.Infrastructure.Messaging;
+using CleanSse.Infrastructure.Persistence.Outbox;
+using CleanSse.Infrastructure.Persistence.Writing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanSse.Infrastructure.Persistence;
+
+/// <summary>
+/// Runs the store's hot paths once before the service takes requests, so the first order does not pay for building
+/// the model, compiling its queries and its insert, opening the writer, or the payload's serializer: an order and its
+/// outbox row are written and rolled back, an order is looked up, an empty batch is marked published.
+/// </summary>
+internal static class StoreWarmUp
+{
+    public static async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (services.GetService<SqliteGroupWriter>() is { } sqliteWriter)
+        {
+            await sqliteWriter.WarmUpAsync(cancellationToken);
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var provider = scope.ServiceProvider;
+        var db = provider.GetRequiredService<OrdersDbContext>();
+        var clock = provider.GetRequiredService<TimeProvider>();
+        var now = clock.GetUtcNow();
+        var order = Order.Create(Guid.CreateVersion7(now).ToString("N"), "warm-up", "warm-up", [new OrderLine("WARM-UP", 1, 0m)], null, now);
+        await provider.GetRequiredService<IOrderRepository>().FindAsync(order.Id, cancellationToken);
+
+        var created = OrderCreated.For(order, now);
+        db.Orders.Add(order);
+        db.OutboxMessages.Add(new OutboxMessage
+        {
+            EventId = created.EventId,
+            Type = OrderCreated.EventType.Name,
+            Version = OrderCreated.EventType.Version,
+            Payload = provider.GetRequiredService<IntegrationEventSerializer>().Serialize(created, OrderCreated.EventType),
+            OccurredAt = now,
+        });
+        await WriteAndRollBackAsync(db, provider.GetRequiredService<IDatabaseWriter>(), cancellationToken);
+        db.ChangeTracker.Clear();
+
+        await provider.GetRequiredService<IOutbox>().MarkPublishedAsync([created.EventId], cancellationToken);
+    }
+
+    private static async Task WriteAndRollBackAsync(OrdersDbContext db, IDatabaseWriter writer, CancellationToken cancellationToken)
+    {
+        if (writer is DirectDatabaseWriter)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+            await transaction.RollbackAsync(cancellationToken);
+            return;
+        }
+
+        try
+        {
+            // Fails on purpose after the insert, so the writer rolls it back as it does any failed write.
+            await writer.WriteAsync<int>(
+                db,
+                async token =>
+                {
+                    await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
+                    throw new WarmUpRolledBackException();
+                },
+                cancellationToken);
+        }
+        catch (WarmUpRolledBackException)
+        {
+        }
+    }
+
+    private sealed class WarmUpRolledBackException : Exception;
+}

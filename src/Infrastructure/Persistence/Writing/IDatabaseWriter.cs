@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanSse.Infrastructure.Persistence.Writing;
+
+/// <summary>
+/// Runs a write of a request's <see cref="DbContext"/> (a SaveChanges, an ExecuteUpdate) as part of a committed
+/// transaction. The write's outcome is its own: when it fails, nothing it wrote is kept, and other writes are not
+/// affected.
+/// </summary>
+internal interface IDatabaseWriter
+{
+    /// <summary>
+    /// Runs <paramref name="write"/> on <paramref name="context"/> and returns once what it wrote is committed. A context
+    /// is written by one caller at a time, and not used by that caller until this completes.
+    /// </summary>
+    Task<T> WriteAsync<T>(DbContext context, Func<CancellationToken, Task<T>> write, CancellationToken cancellationToken);
+}

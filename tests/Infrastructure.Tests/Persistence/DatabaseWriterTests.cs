@@ -1,0 +1,245 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using CleanSse.Application;
+using CleanSse.Application.Common.Events;
+using CleanSse.Application.Common.Persistence;
+using CleanSse.Application.Orders.Events;
+using CleanSse.Domain.Orders;
+using CleanSse.Infrastructure.Persistence;
+using CleanSse.Infrastructure.Persistence.Writing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanSse.Infrastructure.Tests.Persistence;
+
+/// <summary>
+/// Writes to the SQLite store as the service wires them: through one writer, one transaction at a time, in groups, each
+/// write with its own outcome; and contexts that share their options instead of building them per request.
+/// </summary>
+public sealed class DatabaseWriterTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("cleansse-writer-").FullName;
+    private readonly WriteRecorder _writes = new();
+    private ServiceProvider _services = null!;
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Orders"] = $"Data Source={Path.Combine(_directory, "orders.db")}",
+            })
+            .Build();
+        var services = new ServiceCollection().AddLogging().AddApplication();
+        services.AddInfrastructure(configuration);
+        services.AddSingleton<IInterceptor>(_writes);
+        _services = services.BuildServiceProvider();
+        await _services.MigrateOrdersDatabaseAsync(Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Concurrent_orders_are_written_by_one_connection_so_none_waits_for_the_write_lock()
+    {
+        // Issue 13: under concurrent POSTs most threads slept in SQLite's busy handler, each request's connection
+        // waiting for another's write lock.
+        const int orders = 32;
+        using var start = new ManualResetEventSlim();
+        var saves = Enumerable.Range(0, orders).Select(_ => Task.Run(
+            async () =>
+            {
+                start.Wait(Token);
+                await SaveNewOrderAsync();
+            },
+            Token)).ToArray();
+        start.Set();
+        await Task.WhenAll(saves);
+
+        var inserts = _writes.Inserts("Orders");
+        inserts.Count.ShouldBe(orders);
+        inserts.Select(write => write.Connection).Distinct().ShouldHaveSingleItem("every write on the writer's connection");
+        inserts.ShouldAllBe(write => write.Transaction != null);
+        _writes.Inserts("OutboxMessages").Select(write => write.Connection).Distinct().ShouldBe([inserts[0].Connection]);
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+        (await db.Orders.CountAsync(Token)).ShouldBe(orders);
+        (await db.OutboxMessages.CountAsync(Token)).ShouldBe(orders);
+    }
+
+    [Fact]
+    public async Task Writes_that_arrive_while_the_writer_is_busy_commit_together_in_the_next_transaction()
+    {
+        var (writer, release, busy) = await HoldWriterAsync();
+        await using (busy)
+        {
+            var saves = Enumerable.Range(0, 16).Select(_ => SaveNewOrderAsync()).ToArray();
+            release.SetResult();
+            await Task.WhenAll(saves);
+        }
+
+        var inserts = _writes.Inserts("Orders");
+        inserts.Count.ShouldBe(16);
+        inserts.Select(write => write.Transaction).Distinct().ShouldHaveSingleItem("one group, one commit");
+        writer.ShouldBeOfType<SqliteGroupWriter>();
+    }
+
+    [Fact]
+    public async Task A_write_that_fails_is_undone_alone_and_the_rest_of_its_group_commits()
+    {
+        var taken = NewOrder();
+        await SaveAsync(taken);
+
+        var (_, release, busy) = await HoldWriterAsync();
+        Task<OrderCreated> first, duplicate, last;
+        await using (busy)
+        {
+            first = SaveAsync(NewOrder());
+            duplicate = SaveAsync(Order.Create(taken.Id, "customer-2", "Bob", [new OrderLine("PEN-1", 1, 1m)], null, Now));
+            last = SaveAsync(NewOrder());
+            release.SetResult();
+            await Should.ThrowAsync<DbUpdateException>(() => duplicate);
+            await Task.WhenAll(first, last);
+        }
+
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+        (await db.Orders.CountAsync(Token)).ShouldBe(3);
+        (await db.Orders.SingleAsync(order => order.Id == taken.Id, Token)).Customer.ShouldBe("Ada");
+        var stored = await db.OutboxMessages.Select(message => message.EventId).ToListAsync(Token);
+        stored.ShouldContain((await first).EventId);
+        stored.ShouldContain((await last).EventId);
+        stored.Count.ShouldBe(3, "the failed order's event is not stored");
+    }
+
+    [Fact]
+    public async Task After_its_write_a_context_reads_on_its_own_connection_again()
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+        var order = NewOrder();
+        scope.ServiceProvider.GetRequiredService<IOrderRepository>().Add(order);
+        await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Token);
+
+        db.Database.GetDbConnection().ShouldNotBeSameAs(_writes.Inserts("Orders").Single().Connection);
+        db.Entry(order).State.ShouldBe(EntityState.Unchanged);
+        (await db.Orders.AsNoTracking().CountAsync(Token)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Every_context_shares_one_set_of_options_and_interceptors()
+    {
+        // Issue 13: AddDbContext built new options, and a new busy-timeout interceptor, for every context.
+        IDbContextOptions first, second;
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            first = scope.ServiceProvider.GetRequiredService<OrdersDbContext>().GetService<IDbContextOptions>();
+        }
+
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            second = scope.ServiceProvider.GetRequiredService<OrdersDbContext>().GetService<IDbContextOptions>();
+        }
+
+        second.ShouldBeSameAs(first);
+    }
+
+    private async Task<(IDatabaseWriter Writer, TaskCompletionSource Release, IAsyncDisposable Busy)> HoldWriterAsync()
+    {
+        var scope = _services.CreateAsyncScope();
+        var writer = scope.ServiceProvider.GetRequiredService<IDatabaseWriter>();
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = writer.WriteAsync(
+            scope.ServiceProvider.GetRequiredService<OrdersDbContext>(),
+            async _ =>
+            {
+                running.SetResult();
+                await release.Task;
+                return 0;
+            },
+            Token);
+        await running.Task.WaitAsync(Token);
+        return (writer, release, new Held(scope, held));
+    }
+
+    private async Task SaveNewOrderAsync() => await SaveAsync(NewOrder());
+
+    private async Task<OrderCreated> SaveAsync(Order order)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<IOrderRepository>().Add(order);
+        var created = OrderCreated.For(order, Now);
+        scope.ServiceProvider.GetRequiredService<IIntegrationEvents>().Raise(created);
+        await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Token);
+        return created;
+    }
+
+    private static Order NewOrder() =>
+        Order.Create(Guid.CreateVersion7().ToString("N"), "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 2m)], null, Now);
+
+    private sealed class Held(AsyncServiceScope scope, Task<int> write) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await write;
+            await scope.DisposeAsync();
+        }
+    }
+
+    /// <summary>Every INSERT the service's contexts run, with the connection and transaction it ran on.</summary>
+    private sealed class WriteRecorder : DbCommandInterceptor
+    {
+        private readonly ConcurrentQueue<Write> _writes = new();
+
+        public IReadOnlyList<Write> Inserts(string table) =>
+            [.. _writes.Where(write => write.Sql.StartsWith($"INSERT INTO \"{table}\"", StringComparison.Ordinal))];
+
+        public override InterceptionResult<DbDataReader> ReaderExecuting(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+        {
+            Record(command);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Record(command);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Record(command);
+            return ValueTask.FromResult(result);
+        }
+
+        private void Record(DbCommand command)
+        {
+            // A batch of statements may begin with a SET or a savepoint; each INSERT in it counts.
+            foreach (var statement in command.CommandText.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (statement.StartsWith("INSERT", StringComparison.Ordinal))
+                {
+                    _writes.Enqueue(new Write(statement, command.Connection!, command.Transaction));
+                }
+            }
+        }
+    }
+
+    private sealed record Write(string Sql, DbConnection Connection, DbTransaction? Transaction);
+}

@@ -9,7 +9,7 @@ internal sealed class RedisHealthCheck(RedisConnections connections) : IHealthCh
     {
         try
         {
-            if (!await connections.IsConnectedAsync())
+            if (!connections.IsConnected)
             {
                 return HealthCheckResult.Unhealthy("Redis is not connected; events wait in the outbox.");
             }

@@ -261,6 +261,12 @@ public sealed class ChaosRun : IAsyncDisposable
 
             await Task.Delay(downFor);
             await StartUntilUpAsync(victim);
+
+            // Its own clients' new streams go home again (the open ones stay where they are).
+            for (var i = index; i < _clients.Count; i += _instances.Count)
+            {
+                _clients[i].Proxy.SwitchTo(victim);
+            }
         });
         lock (_restarts)
         {

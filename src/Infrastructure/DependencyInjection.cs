@@ -8,6 +8,7 @@ using CleanSse.Infrastructure.Persistence.Outbox;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
+using CleanSse.Infrastructure.Realtime.Publishing;
 using CleanSse.Infrastructure.Realtime.Redis;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -116,7 +117,11 @@ public static class DependencyInjection
         services.AddScoped<OutboxStore>();
         services.AddScoped<IOutbox>(provider => provider.GetRequiredService<OutboxStore>());
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
-        services.AddHostedService<OutboxDispatcher>();
+
+        // One ordered dispatcher per process: the requests hand it their events, and it runs as a hosted service.
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<IIntegrationEventDispatcher>(provider => provider.GetRequiredService<OutboxDispatcher>());
+        services.AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>());
         services.AddHealthChecks().AddDbContextCheck<OrdersDbContext>("orders-database");
     }
 
@@ -159,6 +164,8 @@ public static class DependencyInjection
         services.AddHostedService(static services => services.GetRequiredService<SseWriterPool>());
         services.AddSingleton<SseConnectionHub>();
         services.AddSingleton<StreamCatchUp>();
+        services.AddScoped<OrderEventsSsePublisher>();
+        services.AddScoped<IIntegrationEventLog>(provider => provider.GetRequiredService<OrderEventsSsePublisher>());
         services.AddHostedService<LiveEventDispatcher>();
         services.AddHostedService<HeartbeatService>();
         services.AddHostedService<StreamShutdownService>();

@@ -26,7 +26,7 @@ public sealed class PostgresOrderFlowTests
 
         // The PostgreSQL migrations, not SQLite's, built the schema.
         var migrations = await database.ScalarAsync<string>("""SELECT string_agg("MigrationId", ',' ORDER BY "MigrationId") FROM "__EFMigrationsHistory" """, Token);
-        migrations.ShouldBe("20261124043548_InitialCreate,20261202053147_GenericOutbox,20261202062633_AddIdentity");
+        migrations.ShouldBe("20261124043548_InitialCreate,20261202053147_GenericOutbox,20261202062633_AddIdentity,20261202075730_OutboxLogPosition");
         (await database.ScalarAsync<string>(
             """SELECT data_type FROM information_schema.columns WHERE table_name = 'OutboxMessages' AND column_name = 'EventId'""", Token))
             .ShouldBe("uuid");

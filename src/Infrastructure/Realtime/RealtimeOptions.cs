@@ -37,6 +37,12 @@ internal sealed class RealtimeOptions
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxBytesPerFlush { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Taken off the time a reset's <c>changedSince</c> is read from (the time in the client's last id): it covers the
+    /// clocks of Redis and of the instances disagreeing, and an event logged a little after it was committed.
+    /// </summary>
+    public TimeSpan ChangedSinceMargin { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Writer loops shared by all streams; one per core keeps every core writing during a burst.</summary>
     [Range(1, 256)]
     public int Writers { get; set; } = Environment.ProcessorCount;

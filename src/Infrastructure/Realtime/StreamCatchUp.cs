@@ -136,7 +136,13 @@ internal sealed partial class StreamCatchUp(
     private async Task<EventPosition> SendResetAsync(SseConnection connection, string lastEventId, CancellationToken cancellationToken)
     {
         var (head, headId) = await log.GetHeadAsync(cancellationToken);
-        var data = JsonSerializer.Serialize(new ResetData("history-gap", lastEventId), RealtimeJsonContext.Default.ResetData);
+
+        // The client's last event was logged no earlier than the time its id tells; every order changed after it was
+        // changed at or after that time, less the margin. Reloading what changed since then makes the client whole.
+        var changedSince = string.IsNullOrEmpty(lastEventId) ? null : log.LoggedNoEarlierThan(lastEventId) - options.Value.ChangedSinceMargin;
+        var data = JsonSerializer.Serialize(
+            new ResetData("history-gap", lastEventId, changedSince?.UtcDateTime),
+            RealtimeJsonContext.Default.ResetData);
 
         // The reset carries the head's id, so the client's next reconnect resumes from here rather than resetting again.
         await connection.EnqueueWhenRoomAsync(SseFrame.Event(ResetEventType, headId, data), cancellationToken);
@@ -152,4 +158,10 @@ internal sealed partial class StreamCatchUp(
     private partial void LogStreamEnded(long connectionId, string remoteAddress, double elapsed, DisconnectReason reason);
 }
 
-internal sealed record ResetData(string Reason, string LastEventId);
+/// <param name="Reason">Why the stream could not be replayed.</param>
+/// <param name="LastEventId">The id the client asked to resume from.</param>
+/// <param name="ChangedSince">
+/// An instant at or before the client's last event: <c>GET /api/orders?changedSince=</c> with it returns every change
+/// the client missed; null when the id tells no time (the client then reloads every page).
+/// </param>
+internal sealed record ResetData(string Reason, string LastEventId, DateTime? ChangedSince);

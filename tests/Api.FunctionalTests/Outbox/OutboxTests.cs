@@ -13,7 +13,7 @@ namespace CleanSse.Api.FunctionalTests.Outbox;
 /// </summary>
 public sealed class OutboxTests(OutboxFixture fixture) : IClassFixture<OutboxFixture>, IDisposable
 {
-    private static readonly string[] OutboxColumns = ["Attempts", "DispatchedAt", "EventId", "Id", "OccurredAt", "Payload", "Type", "Version"];
+    private static readonly string[] OutboxColumns = ["Attempts", "DispatchedAt", "EventId", "Id", "LogPosition", "OccurredAt", "Payload", "Type", "Version"];
 
     private readonly OrdersApiClient _orders = new(fixture.Host.CreateClient());
 

@@ -229,7 +229,7 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
         var reset = await stream.ReadEventAsync();
 
         reset.EventType.ShouldBe("reset", stream.Transcript);
-        ShouldBeHistoryGap(reset, lastEventId);
+        ShouldBeHistoryGap(reset, lastEventId, changedSince: null);
     }
 
     [Fact]
@@ -242,7 +242,10 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
         var reset = await stream.ReadEventAsync();
 
         reset.EventType.ShouldBe("reset", stream.Transcript);
-        ShouldBeHistoryGap(reset, ahead);
+        // An id of this log tells a time: its log's start, less the margin for clocks that disagree.
+        var changedSince = JsonNode.Parse(reset.Data!)!["changedSince"]!.GetValue<DateTimeOffset>();
+        changedSince.ShouldBeLessThan(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(5));
+        ShouldBeHistoryGap(reset, ahead, changedSince);
     }
 
     [Fact]
@@ -333,9 +336,14 @@ public sealed partial class EventStreamTests(EventStreamFixture fixture) : IClas
             $"cleansse_sse_open_streams is {expected} (last seen {last?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"})");
     }
 
-    private static void ShouldBeHistoryGap(SseBlock reset, string lastEventId)
+    private static void ShouldBeHistoryGap(SseBlock reset, string lastEventId, DateTimeOffset? changedSince)
     {
-        var expected = new JsonObject { ["reason"] = "history-gap", ["lastEventId"] = lastEventId };
+        var expected = new JsonObject
+        {
+            ["reason"] = "history-gap",
+            ["lastEventId"] = lastEventId,
+            ["changedSince"] = changedSince is { } since ? JsonValue.Create(since.UtcDateTime) : null,
+        };
         JsonNode.DeepEquals(JsonNode.Parse(reset.Data!), expected).ShouldBeTrue(reset.Data);
     }
 

@@ -30,7 +30,13 @@ public sealed class RestartTests
         await using var resumed = await SseReader.ConnectAsync(after, lastEventIdHeader: oldId);
         var reset = await resumed.ReadEventAsync();
         reset.EventType.ShouldBe("reset", resumed.Transcript);
-        var expected = new JsonObject { ["reason"] = "history-gap", ["lastEventId"] = oldId };
-        JsonNode.DeepEquals(JsonNode.Parse(reset.Data!), expected).ShouldBeTrue(reset.Data);
+        var data = JsonNode.Parse(reset.Data!)!;
+        data["reason"]!.GetValue<string>().ShouldBe("history-gap", reset.Data);
+        data["lastEventId"]!.GetValue<string>().ShouldBe(oldId, reset.Data);
+
+        // At or before the client's last event (its log's start), less the five-minute margin for clocks.
+        var changedSince = data["changedSince"]!.GetValue<DateTimeOffset>();
+        changedSince.ShouldBeLessThan(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(5), reset.Data);
+        changedSince.ShouldBeGreaterThan(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(10), reset.Data);
     }
 }

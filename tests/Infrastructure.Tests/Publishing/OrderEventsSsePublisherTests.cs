@@ -39,13 +39,14 @@ public sealed class OrderEventsSsePublisherTests : IDisposable
         var created = OrderCreated.For(Order.Create("42", "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now), Now);
         var stored = _serializer.Serialize(created, OrderCreated.EventType);
 
-        await _publisher.Handle(created, Token);
+        var positions = await _publisher.AppendAsync([created], Token);
 
         var logged = (await _log.ReadAfterAsync(EventPosition.Origin, 10, Token)).ShouldHaveSingleItem();
         logged.Type.ShouldBe("new-order");
         logged.DeduplicationKey.ShouldBe(created.EventId.ToString("N"));
         logged.Data.ShouldBeSameAs(stored);
         logged.OwnerId.ShouldBe("customer-1");
+        positions.ShouldBe([logged.Id]);
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class OrderEventsSsePublisherTests : IDisposable
         var order = Order.Create("42", "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now);
         order.ChangeStatus(OrderStatus.Paid);
 
-        await _publisher.Handle(OrderStatusChanged.For(order, Now), Token);
+        await _publisher.AppendAsync([OrderStatusChanged.For(order, Now)], Token);
 
         var logged = (await _log.ReadAfterAsync(EventPosition.Origin, 10, Token)).ShouldHaveSingleItem();
         logged.Type.ShouldBe("order-updated");
@@ -68,10 +69,26 @@ public sealed class OrderEventsSsePublisherTests : IDisposable
         var created = OrderCreated.For(Order.Create("42", "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now), Now);
         var swept = _serializer.Deserialize(OrderCreated.EventType, created.EventId, created.OccurredAt, _serializer.Serialize(created, OrderCreated.EventType));
 
-        await _publisher.Handle(created, Token);
-        await _publisher.Handle((OrderCreated)swept, Token);
+        var first = await _publisher.AppendAsync([created], Token);
+        var again = await _publisher.AppendAsync([swept], Token);
 
         (await _log.ReadAfterAsync(EventPosition.Origin, 10, Token)).ShouldHaveSingleItem();
+        again.ShouldBe(first, "a repeat gets the position of the first append");
+    }
+
+    [Fact]
+    public async Task A_batch_is_appended_in_order_and_each_event_gets_its_own_position()
+    {
+        var order = Order.Create("42", "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now);
+        var created = OrderCreated.For(order, Now);
+        order.ChangeStatus(OrderStatus.Paid);
+        var paid = OrderStatusChanged.For(order, Now);
+
+        var positions = await _publisher.AppendAsync([created, paid], Token);
+
+        var logged = await _log.ReadAfterAsync(EventPosition.Origin, 10, Token);
+        logged.Select(e => e.Type).ShouldBe(["new-order", "order-updated"]);
+        positions.ShouldBe(logged.Select(e => e.Id));
     }
 
     public void Dispose() => _services.Dispose();

@@ -158,7 +158,7 @@ public sealed class CatchUpHandOverTests
 
                 var reset = delivered[0];
                 reset.Type.ShouldBe(StreamCatchUp.ResetEventType, context);
-                reset.Data.ShouldBe($$"""{"reason":"history-gap","lastEventId":"{{stream.LastEventId}}"}""", context);
+                reset.Data.ShouldBe($$"""{"reason":"history-gap","lastEventId":"{{stream.LastEventId}}","changedSince":null}""", context);
                 var resetAt = SequenceOf(reset.LastEventId, epoch);
                 resetAt.ShouldBe(stream.View.HeadsGiven.ShouldHaveSingleItem().Major, $"{context}: the reset carries the head's id");
                 resetAt.ShouldBeGreaterThanOrEqualTo(stream.HeadBefore, context);

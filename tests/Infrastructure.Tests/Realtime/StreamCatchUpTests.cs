@@ -72,7 +72,7 @@ public sealed class StreamCatchUpTests
         client.Events[0].ShouldBe(Connected);
         client.Events[1].ShouldBe(new ParsedEvent(
             StreamCatchUp.ResetEventType,
-            $$"""{"reason":"history-gap","lastEventId":"{{lastEventId}}"}""",
+            $$"""{"reason":"history-gap","lastEventId":"{{lastEventId}}","changedSince":null}""",
             before[^1].Id));
         client.Events.Skip(2).Select(e => e.LastEventId).ShouldBe(live.Select(e => e.Id));
         await EndAsync(hub, client, run);
@@ -103,10 +103,17 @@ public sealed class StreamCatchUpTests
         replayed.ShouldNotBeEmpty();
         replayed.Select(e => e.LastEventId).ShouldBe(before[1..(1 + replayed.Count)].Select(e => e.Id));
         events.Count.ShouldBe(1 + replayed.Count + 1);
-        events[^1].ShouldBe(new ParsedEvent(
-            StreamCatchUp.ResetEventType,
-            $$"""{"reason":"history-gap","lastEventId":"{{before[0].Id}}"}""",
-            after[^1].Id));
+        events[^1].Type.ShouldBe(StreamCatchUp.ResetEventType);
+        events[^1].LastEventId.ShouldBe(after[^1].Id);
+        using var reset = System.Text.Json.JsonDocument.Parse(events[^1].Data);
+        reset.RootElement.GetProperty("reason").GetString().ShouldBe("history-gap");
+        reset.RootElement.GetProperty("lastEventId").GetString().ShouldBe(before[0].Id);
+
+        // At or before the client's last event, by the margin, and no earlier than the log's start less the margin.
+        var changedSince = reset.RootElement.GetProperty("changedSince").GetDateTimeOffset();
+        changedSince.ShouldBeLessThanOrEqualTo(before[0].Timestamp - options.ChangedSinceMargin);
+        changedSince.ShouldBeGreaterThan(before[0].Timestamp - options.ChangedSinceMargin - TimeSpan.FromMinutes(1));
+        reset.RootElement.GetProperty("changedSince").GetString().ShouldEndWith("Z");
     }
 
     [Fact]

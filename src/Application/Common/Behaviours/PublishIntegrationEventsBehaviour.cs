@@ -4,13 +4,14 @@ using Mediator;
 namespace CleanSse.Application.Common.Behaviours;
 
 /// <summary>
-/// Publishes the integration events a command committed, once its handler has returned. Only events the unit of work
-/// committed are taken, so a handler that raises and then fails, or never saves, publishes nothing. The caller going
-/// away does not stop the publication of what is committed.
+/// Hands the integration events a command committed to the ordered dispatcher once its handler has returned, and waits
+/// for their publication, so they are on the stream when the command answers. Only events the unit of work committed
+/// are taken, so a handler that raises and then fails, or never saves, publishes nothing. The caller going away does
+/// not stop the publication of what is committed.
 /// </summary>
 public sealed class PublishIntegrationEventsBehaviour<TMessage, TResponse>(
     ScopedIntegrationEvents events,
-    IntegrationEventPublisher publishing)
+    IIntegrationEventDispatcher dispatcher)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IBaseCommand
 {
@@ -26,7 +27,7 @@ public sealed class PublishIntegrationEventsBehaviour<TMessage, TResponse>(
         var committed = events.TakeCommitted();
         if (committed.Count > 0)
         {
-            await publishing.PublishAsync(committed, CancellationToken.None);
+            await dispatcher.DispatchAsync(committed, CancellationToken.None);
         }
 
         return response;

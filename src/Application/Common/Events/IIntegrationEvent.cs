@@ -1,12 +1,10 @@
-using Mediator;
-
 namespace CleanSse.Application.Common.Events;
 
 /// <summary>
 /// A fact that leaves the process once the change it reports is committed. It is stored with that change (the
-/// outbox) and published through the mediator after the commit, by the request or, failing that, by the sweep.
+/// outbox) and published after the commit, in commit order, by the one ordered dispatcher, to the event log.
 /// </summary>
-public interface IIntegrationEvent : INotification
+public interface IIntegrationEvent
 {
     /// <summary>Assigned when the event is raised (a version 7 guid); consumers drop a second delivery by it.</summary>
     Guid EventId { get; }

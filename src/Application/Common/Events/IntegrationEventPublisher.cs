@@ -4,56 +4,59 @@ using Microsoft.Extensions.Logging;
 namespace CleanSse.Application.Common.Events;
 
 /// <summary>
-/// The one way committed integration events leave: each is published through the mediator, in order, and those that
-/// went out are marked published in the outbox. The request's events right after its commit and the sweep's events
-/// from the outbox take this same road. A failure stops the run and is left to the next sweep; it is never thrown.
+/// The one way committed integration events leave: a batch is published through the mediator as one
+/// <see cref="IntegrationEventsCommitted"/>, which the event log's handler appends in one step, in order, and it is
+/// marked published in the outbox in one statement with the position each got. The ordered dispatcher hands every
+/// batch here, the request's and the sweep's alike. A failed append is left to the next attempt and not thrown; a
+/// lost log is thrown, so the dispatcher restores it first.
 /// </summary>
 public sealed partial class IntegrationEventPublisher(
     IPublisher publisher,
     IOutbox outbox,
     ILogger<IntegrationEventPublisher> logger)
 {
-    /// <summary>Publishes <paramref name="events"/> in order, stopping at the first failure.</summary>
-    /// <returns>How many, from the first, were published; the one after them (if any) failed.</returns>
+    /// <summary>Publishes <paramref name="events"/> in order, all or none.</summary>
+    /// <returns>How many were published: all of them, or none.</returns>
+    /// <exception cref="IntegrationEventLogLostException">The log must be restored before anything else goes out.</exception>
     public async Task<int> PublishAsync(IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var published = new List<Guid>(events.Count);
-        foreach (var integrationEvent in events)
+        if (events.Count == 0)
         {
-            try
-            {
-                await publisher.Publish(integrationEvent, cancellationToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // Later events wait too, so that the sweep keeps them in the order they were raised.
-                LogPublishFailed(exception, integrationEvent.GetType().Name, integrationEvent.EventId);
-                break;
-            }
-
-            published.Add(integrationEvent.EventId);
+            return 0;
         }
 
-        if (published.Count > 0)
+        IReadOnlyList<string> positions;
+        try
         {
-            try
-            {
-                await outbox.MarkPublishedAsync(published, cancellationToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // They went out; the sweep publishes them again, and consumers drop the repeat by its event id.
-                LogMarkFailed(exception, published.Count);
-            }
+            var committed = new IntegrationEventsCommitted(events);
+            await publisher.Publish(committed, cancellationToken);
+            positions = committed.Positions ?? throw new InvalidOperationException("No event log handled the committed events.");
+        }
+        catch (Exception exception) when (exception is not IntegrationEventLogLostException
+            && (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+        {
+            // All wait, in order, for the next attempt.
+            LogPublishFailed(exception, events.Count, events[0].EventId);
+            return 0;
         }
 
-        return published.Count;
+        try
+        {
+            await outbox.MarkPublishedAsync([.. events.Select(published => published.EventId)], positions, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // They went out; the next attempt appends them again, and the log returns the positions it gave them first.
+            LogMarkFailed(exception, events.Count);
+        }
+
+        return events.Count;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {EventType} {IntegrationEventId} now; it stays in the outbox")]
-    private partial void LogPublishFailed(Exception exception, string eventType, Guid integrationEventId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {Count} events from {IntegrationEventId} now; they stay in the outbox")]
+    private partial void LogPublishFailed(Exception exception, int count, Guid integrationEventId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} published events could not be marked so; the sweep publishes them again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} published events could not be marked so; they are appended again and de-duplicated")]
     private partial void LogMarkFailed(Exception exception, int count);
 }

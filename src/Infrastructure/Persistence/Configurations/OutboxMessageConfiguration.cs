@@ -12,6 +12,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.HasKey(message => message.Id);
         builder.HasIndex(message => message.EventId).IsUnique();
         builder.Property(message => message.Type).HasMaxLength(128);
+        builder.Property(message => message.LogPosition).HasMaxLength(64);
         builder.Property(message => message.OccurredAt)
             .HasConversion(value => value.UtcTicks, ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
         builder.Property(message => message.DispatchedAt)

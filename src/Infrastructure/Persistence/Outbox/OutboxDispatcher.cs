@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Threading.Channels;
 using CleanSse.Application.Common.Events;
 using CleanSse.Infrastructure.Messaging;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,10 +11,13 @@ using Microsoft.Extensions.Options;
 namespace CleanSse.Infrastructure.Persistence.Outbox;
 
 /// <summary>
-/// Publishes the events that their request did not (a crash after the commit, a subscriber failing), oldest first,
-/// through the same <see cref="IntegrationEventPublisher"/> as the request, which marks them done. At start it takes
-/// everything left by the last run. Subscribers drop an event they already have by its id, so an event that both the
-/// request and the sweep published still reaches clients once.
+/// The process's one ordered dispatcher. Every publication goes through it: a request that committed events wakes it
+/// and waits, and it publishes everything waiting in the outbox, oldest row first, in batches (one append to the log
+/// and one UPDATE per batch), so a request's events never overtake older ones left by an outage, a crash or another
+/// instance. It also runs every <see cref="OutboxOptions.PollInterval"/> for rows no request woke it for, and then
+/// checks that the log still holds what it had; a log that lost its data is rebuilt from the rows kept after
+/// dispatch, under their first positions. Racing dispatchers of several instances are safe: the log drops an event it
+/// already holds, by its id.
 /// </summary>
 internal sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
@@ -20,41 +25,170 @@ internal sealed partial class OutboxDispatcher(
     IntegrationEventSerializer serializer,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+    ILogger<OutboxDispatcher> logger) : BackgroundService, IIntegrationEventDispatcher
 {
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(1);
+
+    // One run at a time: the loop's, or one asked for directly; two would publish the same rows side by side.
+    private readonly SemaphoreSlim _running = new(1, 1);
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    // Events handed in by their requests: rows read back for them are not deserialized again.
+    private readonly ConcurrentDictionary<Guid, IIntegrationEvent> _handedIn = new();
+    private readonly Lock _gate = new();
+    private List<TaskCompletionSource> _waiting = [];
+    private bool _stopped;
+    private DateTimeOffset _lastCleanup = DateTimeOffset.MinValue;
+
+    public async Task DispatchAsync(IReadOnlyList<IIntegrationEvent> committed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(committed);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                // Shutting down: the rows wait for the next start.
+                return;
+            }
+
+            foreach (var integrationEvent in committed)
+            {
+                _handedIn[integrationEvent.EventId] = integrationEvent;
+            }
+
+            _waiting.Add(done);
+        }
+
+        _wake.Writer.TryWrite(true);
+        try
+        {
+            await done.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller stopped waiting; the events are still published in their turn.
+        }
+        finally
+        {
+            foreach (var integrationEvent in committed)
+            {
+                _handedIn.TryRemove(integrationEvent.EventId, out _);
+            }
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var startedAt = clock.GetUtcNow();
-        var firstSweep = true;
-        using var timer = new PeriodicTimer(settings.PollInterval, clock);
-        do
+        var nextCheck = DateTimeOffset.MinValue;
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                // The first sweep takes all that the previous process left; later ones only what outlived its grace.
-                var cutoff = firstSweep ? startedAt : clock.GetUtcNow() - settings.Grace;
-                await DispatchPendingAsync(cutoff, settings.BatchSize, stoppingToken);
-                firstSweep = false;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                LogSweepFailed(exception);
+                // A waiter taken here committed its rows before this run reads the outbox, so this run covers them.
+                List<TaskCompletionSource> waiters;
+                lock (_gate)
+                {
+                    waiters = _waiting;
+                    _waiting = [];
+                }
+
+                try
+                {
+                    var now = clock.GetUtcNow();
+                    var checkLog = now >= nextCheck;
+                    if (checkLog)
+                    {
+                        nextCheck = now + settings.PollInterval;
+                    }
+
+                    await RunAsync(DateTimeOffset.MaxValue, settings.BatchSize, checkLog, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception exception)
+                {
+                    LogSweepFailed(exception);
+                }
+                finally
+                {
+                    foreach (var waiter in waiters)
+                    {
+                        waiter.TrySetResult();
+                    }
+                }
+
+                await WaitForWorkAsync(settings.PollInterval, stoppingToken);
             }
         }
-        while (await WaitAsync(timer, stoppingToken));
+        finally
+        {
+            List<TaskCompletionSource> left;
+            lock (_gate)
+            {
+                _stopped = true;
+                left = _waiting;
+                _waiting = [];
+            }
+
+            foreach (var waiter in left)
+            {
+                waiter.TrySetResult();
+            }
+        }
     }
 
     /// <summary>Publishes every waiting event that occurred up to <paramref name="occurredBefore"/>; returns how many went out.</summary>
-    public async Task<int> DispatchPendingAsync(DateTimeOffset occurredBefore, int batchSize, CancellationToken cancellationToken)
+    public Task<int> DispatchPendingAsync(DateTimeOffset occurredBefore, int batchSize, CancellationToken cancellationToken) =>
+        RunAsync(occurredBefore, batchSize, checkLog: true, cancellationToken);
+
+    private async Task<int> RunAsync(DateTimeOffset occurredBefore, int batchSize, bool checkLog, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<OutboxStore>();
-        var publishing = scope.ServiceProvider.GetRequiredService<IntegrationEventPublisher>();
+        await _running.WaitAsync(cancellationToken);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<OutboxStore>();
+            var publishing = scope.ServiceProvider.GetRequiredService<IntegrationEventPublisher>();
+            var log = scope.ServiceProvider.GetRequiredService<IIntegrationEventLog>();
+            if (checkLog && !await IsIntactAsync(log, cancellationToken))
+            {
+                await RestoreAsync(store, log, cancellationToken);
+            }
+
+            var dispatched = await PublishWaitingAsync(store, publishing, log, occurredBefore, batchSize, cancellationToken);
+            var now = clock.GetUtcNow();
+            if (now - _lastCleanup >= CleanupInterval)
+            {
+                _lastCleanup = now;
+                await store.DeletePublishedBeforeAsync(now - options.Value.Retention, cancellationToken);
+            }
+
+            if (dispatched > 0)
+            {
+                LogDispatched(dispatched);
+            }
+
+            return dispatched;
+        }
+        finally
+        {
+            _running.Release();
+        }
+    }
+
+    private async Task<int> PublishWaitingAsync(
+        OutboxStore store,
+        IntegrationEventPublisher publishing,
+        IIntegrationEventLog log,
+        DateTimeOffset occurredBefore,
+        int batchSize,
+        CancellationToken cancellationToken)
+    {
         var dispatched = 0;
         var afterId = 0L;
         while (true)
@@ -62,41 +196,96 @@ internal sealed partial class OutboxDispatcher(
             var pending = await store.ListPendingAsync(afterId, occurredBefore, batchSize, cancellationToken);
             if (pending.Count == 0)
             {
-                break;
+                return dispatched;
             }
 
             afterId = pending[^1].Id;
             var events = new List<IIntegrationEvent>(pending.Count);
             foreach (var message in pending)
             {
-                if (TryRead(message) is { } integrationEvent)
+                if (_handedIn.TryGetValue(message.EventId, out var handedIn))
+                {
+                    events.Add(handedIn);
+                }
+                else if (TryRead(message) is { } integrationEvent)
                 {
                     events.Add(integrationEvent);
                 }
             }
 
-            var published = await publishing.PublishAsync(events, cancellationToken);
+            int published;
+            try
+            {
+                published = await publishing.PublishAsync(events, cancellationToken);
+            }
+            catch (IntegrationEventLogLostException)
+            {
+                await RestoreAsync(store, log, cancellationToken);
+                published = await publishing.PublishAsync(events, cancellationToken);
+            }
+
             dispatched += published;
             if (published < events.Count)
             {
-                // Keep the order of what waits: stop here and try this one first next time.
-                await store.RecordFailedAttemptAsync(events[published].EventId, cancellationToken);
+                // Nothing of this batch went out: stop here, so what waits keeps its order, and try it first next time.
+                await store.RecordFailedAttemptAsync(events[0].EventId, cancellationToken);
                 return dispatched;
             }
 
             if (pending.Count < batchSize)
             {
-                break;
+                return dispatched;
+            }
+        }
+    }
+
+    private static async Task<bool> IsIntactAsync(IIntegrationEventLog log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await log.IsIntactAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Unreachable is not lost: the publication fails on its own and is retried.
+            return true;
+        }
+    }
+
+    /// <summary>Puts the rows kept after dispatch back into a log that lost them, under their first positions.</summary>
+    private async Task RestoreAsync(OutboxStore store, IIntegrationEventLog log, CancellationToken cancellationToken)
+    {
+        var rows = await store.ListRetainedAsync(options.Value.RestoreMaxEvents, cancellationToken);
+        var retained = new List<LoggedIntegrationEvent>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (TryRead(row) is { } integrationEvent)
+            {
+                retained.Add(new LoggedIntegrationEvent(integrationEvent, row.LogPosition!));
             }
         }
 
-        await store.DeletePublishedBeforeAsync(clock.GetUtcNow() - options.Value.Retention, cancellationToken);
-        if (dispatched > 0)
-        {
-            LogDispatched(dispatched);
-        }
+        LogRestoring(retained.Count);
+        await log.RestoreAsync(retained, cancellationToken);
+    }
 
-        return dispatched;
+    private async Task WaitForWorkAsync(TimeSpan pollInterval, CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(pollInterval);
+        try
+        {
+            await _wake.Reader.WaitToReadAsync(timeout.Token);
+            _wake.Reader.TryRead(out _);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The poll interval passed without a request.
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping; the loop ends.
+        }
     }
 
     /// <summary>The row's event, or null (logged, and the row left waiting) when this build cannot read it.</summary>
@@ -119,20 +308,11 @@ internal sealed partial class OutboxDispatcher(
         }
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Count} waiting events published")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Outbox: {Count} events published")]
     private partial void LogDispatched(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: the event log lost its data; putting back the {Count} events kept after dispatch")]
+    private partial void LogRestoring(int count);
 
     // Left in place for a build that knows the type (a rollback mid-deploy), rather than dropped.
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox: event {IntegrationEventId} has type {EventType} v{Version}, which this build does not know; it stays queued")]
@@ -143,4 +323,10 @@ internal sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox sweep failed")]
     private partial void LogSweepFailed(Exception exception);
+
+    public override void Dispose()
+    {
+        _running.Dispose();
+        base.Dispose();
+    }
 }

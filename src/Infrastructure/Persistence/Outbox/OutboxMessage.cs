@@ -21,5 +21,11 @@ internal sealed class OutboxMessage
 
     public DateTimeOffset? DispatchedAt { get; set; }
 
+    /// <summary>
+    /// The event log's id for the event, recorded when it is marked dispatched: a log that loses its data is rebuilt
+    /// from the rows still kept, each under the id its clients already hold.
+    /// </summary>
+    public string? LogPosition { get; set; }
+
     public int Attempts { get; set; }
 }

@@ -1,21 +1,25 @@
 namespace CleanSse.Infrastructure.Persistence.Outbox;
 
-/// <summary>How the outbox dispatcher sweeps (section <c>Outbox</c>).</summary>
+/// <summary>How the outbox dispatcher runs (section <c>Outbox</c>).</summary>
 internal sealed class OutboxOptions
 {
     public const string SectionName = "Outbox";
 
-    /// <summary>How often waiting events are looked for.</summary>
+    /// <summary>
+    /// How often the dispatcher looks for waiting rows no request woke it for (left by a crash, by another instance,
+    /// or by an outage of the log), and checks that the log still holds what it had.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Events younger than this are left to the request that stored them, which publishes them right after its commit;
-    /// the sweep only takes what that request did not get to. At start every waiting event is taken.
+    /// Dispatched events are kept this long, then deleted: for diagnosis, and to rebuild a log that lost its data
+    /// (keep it at least as long as <c>Realtime:History:MaxAge</c>).
     /// </summary>
-    public TimeSpan Grace { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Dispatched events are deleted after this long.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(1);
 
-    public int BatchSize { get; set; } = 200;
+    /// <summary>Rows read, appended and marked per step.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>At most this many of the newest kept rows are put back into a log that lost its data (keep it at least <c>Realtime:History:MaxEvents</c>).</summary>
+    public int RestoreMaxEvents { get; set; } = 10_000;
 }

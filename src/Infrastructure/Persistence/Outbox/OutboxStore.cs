@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using CleanSse.Application.Common.Events;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,14 +21,56 @@ internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock) : IOut
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>One statement for the whole batch.</summary>
-    public Task MarkPublishedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// The newest <paramref name="maxCount"/> dispatched rows that know their log position, oldest first: what a log
+    /// that lost its data can be rebuilt from.
+    /// </summary>
+    public async Task<List<OutboxMessage>> ListRetainedAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        var newest = await db.OutboxMessages.AsNoTracking()
+            .Where(message => message.DispatchedAt != null && message.LogPosition != null)
+            .OrderByDescending(message => message.Id)
+            .Take(maxCount)
+            .ToListAsync(cancellationToken);
+        newest.Reverse();
+        return newest;
+    }
+
+    /// <summary>One statement for the whole batch: each row gets its own log position.</summary>
+    public Task MarkPublishedAsync(IReadOnlyList<Guid> eventIds, IReadOnlyList<string> positions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(eventIds);
-        var now = clock.GetUtcNow();
-        return db.OutboxMessages
-            .Where(message => eventIds.Contains(message.EventId) && message.DispatchedAt == null)
-            .ExecuteUpdateAsync(update => update.SetProperty(message => message.DispatchedAt, now), cancellationToken);
+        ArgumentNullException.ThrowIfNull(positions);
+        if (eventIds.Count != positions.Count)
+        {
+            throw new ArgumentException("Every event needs its position.", nameof(positions));
+        }
+
+        if (eventIds.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        // A CASE over the batch rather than a statement per row; identifiers quoted, so SQLite and PostgreSQL read it alike.
+        // SQLite keeps a guid as its upper-case text (EF Core's mapping); a raw guid parameter would be bound as a blob.
+        var sqlite = db.Database.IsSqlite();
+        var parameters = new List<object> { clock.GetUtcNow().UtcTicks };
+        var cases = new StringBuilder();
+        var keys = new StringBuilder();
+        for (var i = 0; i < eventIds.Count; i++)
+        {
+            var id = parameters.Count;
+            parameters.Add(sqlite ? eventIds[i].ToString("D", CultureInfo.InvariantCulture).ToUpperInvariant() : eventIds[i]);
+            parameters.Add(positions[i]);
+            cases.Append(CultureInfo.InvariantCulture, $" WHEN {{{id}}} THEN {{{id + 1}}}");
+            keys.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ", ")}{{{id}}}");
+        }
+
+        var sql = $"""
+            UPDATE "OutboxMessages" SET "DispatchedAt" = {"{0}"}, "LogPosition" = CASE "EventId"{cases} END
+            WHERE "DispatchedAt" IS NULL AND "EventId" IN ({keys})
+            """;
+        return db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
     }
 
     public Task RecordFailedAttemptAsync(Guid eventId, CancellationToken cancellationToken) =>
@@ -34,7 +78,7 @@ internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock) : IOut
             .Where(message => message.EventId == eventId)
             .ExecuteUpdateAsync(update => update.SetProperty(message => message.Attempts, message => message.Attempts + 1), cancellationToken);
 
-    /// <summary>Published rows are kept a while for diagnosis, then removed so the table stays small.</summary>
+    /// <summary>Published rows are kept a while for diagnosis and to rebuild a lost log, then removed so the table stays small.</summary>
     public Task<int> DeletePublishedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         db.OutboxMessages
             .Where(message => message.DispatchedAt != null && message.DispatchedAt < before)

@@ -22,6 +22,40 @@ public interface IEventLog
     /// <param name="cancellationToken">Cancels the append.</param>
     ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, string? ownerId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends <paramref name="events"/> in order, all or none, and returns them as logged (a repeated key returns the
+    /// event logged the first time). One step for the whole batch, so a backlog drains in few round trips and a batch
+    /// never lands in part, which would let a later event of it overtake an earlier one.
+    /// </summary>
+    /// <exception cref="EventLogLostException">The log lost events it held and must be restored first.</exception>
+    async ValueTask<IReadOnlyList<LoggedEvent>> AppendBatchAsync(IReadOnlyList<EventAppend> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var logged = new LoggedEvent[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var (type, data, key, owner) = events[i];
+            logged[i] = await AppendAsync(type, data, key, owner, cancellationToken);
+        }
+
+        return logged;
+    }
+
+    /// <summary>False when the log lost events it held (its store came back empty or behind) and waits for a restore.</summary>
+    ValueTask<bool> IsIntactAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
+
+    /// <summary>
+    /// Puts back, under their first ids and oldest first, events the log held before it lost them, and marks what is
+    /// older than the first of them as trimmed, so a reader that needed it is told (a gap) rather than left short.
+    /// </summary>
+    ValueTask RestoreAsync(IReadOnlyList<EventToRestore> events, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// An instant at or before the time the event with this id was logged, read from the id alone (the id may be gone
+    /// from the log, or from an earlier log); null when the id tells nothing.
+    /// </summary>
+    DateTimeOffset? LoggedNoEarlierThan(string id) => null;
+
     /// <summary>The position of the newest event, or of the log's origin when it is empty.</summary>
     ValueTask<(EventPosition Position, string Id)> GetHeadAsync(CancellationToken cancellationToken);
 

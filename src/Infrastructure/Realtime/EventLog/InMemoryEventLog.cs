@@ -8,7 +8,9 @@ namespace CleanSse.Infrastructure.Realtime.EventLog;
 
 /// <summary>
 /// The event log of a single process: a ring of the newest events, bounded by count and by age. Its ids are
-/// <c>{epoch}-{sequence}</c>, the epoch drawn when the log starts, so an id of a previous process is unknown here.
+/// <c>{epoch}-{sequence}</c>, the epoch drawn when the log starts, so an id of a previous process is unknown here. The
+/// epoch begins with the log's start time (milliseconds, in hex), so any id, even one of an earlier process, tells a
+/// time at or before its event's.
 /// </summary>
 public sealed class InMemoryEventLog : IEventLog
 {
@@ -30,7 +32,8 @@ public sealed class InMemoryEventLog : IEventLog
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _clock = clock;
-        Epoch = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var startedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        Epoch = string.Create(CultureInfo.InvariantCulture, $"{startedAt:x11}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
     }
 
     /// <summary>Drawn when the log starts; part of every id it hands out.</summary>
@@ -72,6 +75,17 @@ public sealed class InMemoryEventLog : IEventLog
         }
 
         return ValueTask.FromResult(logged);
+    }
+
+    public DateTimeOffset? LoggedNoEarlierThan(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var dash = id.IndexOf('-', StringComparison.Ordinal);
+        return dash == Epoch.Length
+            && long.TryParse(id.AsSpan(0, 11), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var startedAt)
+            && startedAt < 253_402_300_800_000L
+                ? DateTimeOffset.FromUnixTimeMilliseconds(startedAt)
+                : null;
     }
 
     public ValueTask<(EventPosition Position, string Id)> GetHeadAsync(CancellationToken cancellationToken)

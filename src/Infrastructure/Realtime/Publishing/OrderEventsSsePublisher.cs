@@ -3,34 +3,26 @@ using CleanSse.Application.Common.Events;
 using CleanSse.Application.Orders.Events;
 using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Realtime.EventLog;
-using Mediator;
 using Microsoft.Extensions.Logging;
 
 namespace CleanSse.Infrastructure.Realtime.Publishing;
 
 /// <summary>
-/// Puts committed order events on the stream: the event's payload (its JSON contract, serialized once and shared with
-/// its outbox row) is appended to the event log under the event's id, with the order's owner, and the log's live feed
-/// carries the same bytes to every stream that may see it (staff's, and the owner's). It never waits on a client. A
-/// failure is thrown back to the publishing step, which leaves the event in the outbox for the sweep; an event appended
-/// twice (request and sweep) is logged once, by its id.
+/// Puts committed order events on the stream: each event's payload (its JSON contract, serialized once and shared
+/// with its outbox row) is appended to the event log under the event's id, with the order's owner, and the log's live
+/// feed carries the same bytes to every stream that may see it (staff's, and the owner's). A batch is appended in one
+/// step, in order, all or none. It never waits on a client. A failure is thrown back to the publishing step, which
+/// leaves the events in the outbox; an event appended twice (a retry after a lost answer) is logged once, by its id.
 /// </summary>
-/// <remarks>Public because the mediator's generated registrations in the Api project name it.</remarks>
+/// <remarks>Public because the composition root and the mediator's generated registrations name it.</remarks>
 public sealed partial class OrderEventsSsePublisher(
     IEventLog log,
     IntegrationEventSerializer serializer,
     RealtimeMetrics metrics,
-    ILogger<OrderEventsSsePublisher> logger)
-    : INotificationHandler<OrderCreated>, INotificationHandler<OrderStatusChanged>
+    ILogger<OrderEventsSsePublisher> logger) : IIntegrationEventLog
 {
     public const string NewOrderEventType = "new-order";
     public const string OrderUpdatedEventType = "order-updated";
-
-    public ValueTask Handle(OrderCreated notification, CancellationToken cancellationToken) =>
-        AppendAsync(NewOrderEventType, notification, OrderCreated.EventType, notification.Order.CustomerId, cancellationToken);
-
-    public ValueTask Handle(OrderStatusChanged notification, CancellationToken cancellationToken) =>
-        AppendAsync(OrderUpdatedEventType, notification, OrderStatusChanged.EventType, notification.Order.CustomerId, cancellationToken);
 
     /// <summary>The key the log de-duplicates by: the event's own id, whatever the domain allows.</summary>
     public static string DeduplicationKeyOf(IIntegrationEvent integrationEvent)
@@ -39,28 +31,64 @@ public sealed partial class OrderEventsSsePublisher(
         return integrationEvent.EventId.ToString("N", CultureInfo.InvariantCulture);
     }
 
-    /// <param name="ownerId">The order's customer: the log keeps it, so only that customer's streams (and staff's) get the event.</param>
-    private async ValueTask AppendAsync(
-        string sseType,
-        IIntegrationEvent integrationEvent,
-        IntegrationEventType type,
-        string ownerId,
-        CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> AppendAsync(IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken)
     {
-        var data = serializer.Serialize(integrationEvent, type);
+        ArgumentNullException.ThrowIfNull(events);
+        var appends = new EventAppend[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            appends[i] = ToAppend(events[i]);
+        }
+
+        IReadOnlyList<LoggedEvent> logged;
         try
         {
-            var logged = await log.AppendAsync(sseType, data, DeduplicationKeyOf(integrationEvent), ownerId, cancellationToken);
-            metrics.EventPublished();
-            LogPublished(sseType, integrationEvent.EventId, logged.Id);
+            logged = await log.AppendBatchAsync(appends, cancellationToken);
+        }
+        catch (EventLogLostException exception)
+        {
+            throw new IntegrationEventLogLostException(exception.Message, exception);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             metrics.PublishFailed();
             throw;
         }
+
+        var positions = new string[logged.Count];
+        for (var i = 0; i < logged.Count; i++)
+        {
+            metrics.EventPublished();
+            positions[i] = logged[i].Id;
+            LogPublished(logged[i].Type, events[i].EventId, logged[i].Id);
+        }
+
+        return positions;
     }
+
+    public async Task<bool> IsIntactAsync(CancellationToken cancellationToken) => await log.IsIntactAsync(cancellationToken);
+
+    public async Task RestoreAsync(IReadOnlyList<LoggedIntegrationEvent> retained, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(retained);
+        EventToRestore[] restore = [.. retained.Select(kept => new EventToRestore(ToAppend(kept.Event), kept.Position))];
+        await log.RestoreAsync(restore, cancellationToken);
+        LogRestored(restore.Length);
+    }
+
+    /// <summary>The stream event of an order event: its SSE type and its owner, with the payload JSON as its data.</summary>
+    private EventAppend ToAppend(IIntegrationEvent integrationEvent) => integrationEvent switch
+    {
+        OrderCreated created => new EventAppend(
+            NewOrderEventType, serializer.Serialize(created, OrderCreated.EventType), DeduplicationKeyOf(created), created.Order.CustomerId),
+        OrderStatusChanged changed => new EventAppend(
+            OrderUpdatedEventType, serializer.Serialize(changed, OrderStatusChanged.EventType), DeduplicationKeyOf(changed), changed.Order.CustomerId),
+        _ => throw new NotSupportedException($"{integrationEvent.GetType().Name} has no stream event."),
+    };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Published {EventType} {IntegrationEventId} as stream event {StreamEventId}")]
     private partial void LogPublished(string eventType, Guid integrationEventId, string streamEventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The event log had lost its history; {Count} events were put back from the outbox")]
+    private partial void LogRestored(int count);
 }

@@ -27,6 +27,13 @@ internal sealed class RedisOptions
 
     public string StreamKey => $"{KeyPrefix}:events";
 
+    /// <summary>
+    /// A random value the log writes beside its stream and checks on every append: gone, it tells that Redis lost what
+    /// it held (a restart without persistence, FLUSHALL, a failover to an empty replica); changed, that the log was
+    /// rebuilt since.
+    /// </summary>
+    public string GenerationKey => $"{KeyPrefix}:generation";
+
     /// <summary>The key remembering under which stream entry an event id was appended.</summary>
     public string DeduplicationKey(string eventId) => $"{KeyPrefix}:dedupe:{eventId}";
 }

@@ -26,25 +26,142 @@ internal sealed partial class RedisStreamEventLog(
     // The event's owner; absent or empty (an entry written before owners were kept) means staff only.
     private const string OwnerField = "o";
 
-    // Appends atomically: a key seen before returns the id it was logged under; otherwise XADD trimmed by count, then
-    // by age (server clock), and remember the key for as long as the history lasts.
-    private static readonly LuaScript AppendScript = LuaScript.Prepare("""
-        if @key ~= '' then
-          local existing = redis.call('GET', @dedupeKey)
-          if existing then return existing end
+    // Checks that the log still holds what it had, then appends a batch atomically: a key seen before returns the id
+    // it was logged under; otherwise XADD trimmed by count, and the key remembered for as long as the history lasts;
+    // then one trim by age (server clock). The log is lost when its generation key is gone while this process knew one
+    // (a restart without persistence, FLUSHALL, a failover to an empty replica), or when the stream's last id is behind
+    // the newest id this process saw (a failover to a replica that lagged): nothing is appended, and the caller
+    // restores the log first. A process that never knew a generation and finds neither key starts a new log.
+    private const string AppendScript = """
+        local gen = redis.call('GET', KEYS[2])
+        if not gen then
+          if redis.call('EXISTS', KEYS[1]) == 1 or ARGV[4] == '' then
+            gen = ARGV[6]
+            redis.call('SET', KEYS[2], gen)
+          else
+            return {'lost'}
+          end
         end
-        local id = redis.call('XADD', @stream, 'MAXLEN', '~', @maxLength, '*', 't', @type, 'd', @data, 'k', @key, 'o', @owner)
+        if ARGV[5] ~= '' then
+          local last = '0-0'
+          if redis.call('EXISTS', KEYS[1]) == 1 then
+            local info = redis.call('XINFO', 'STREAM', KEYS[1])
+            for i = 1, #info, 2 do if info[i] == 'last-generated-id' then last = info[i + 1] end end
+          end
+          local lm, ls = string.match(last, '^(%d+)-(%d+)$')
+          local km, ks = string.match(ARGV[5], '^(%d+)-(%d+)$')
+          lm, ls, km, ks = tonumber(lm), tonumber(ls), tonumber(km), tonumber(ks)
+          if lm < km or (lm == km and ls < ks) then return {'lost'} end
+        end
+        local out = {'ok', gen}
+        for i = 7, #ARGV, 4 do
+          local key = ARGV[i + 2]
+          local id = false
+          if key ~= '' then id = redis.call('GET', ARGV[1] .. key) end
+          if not id then
+            id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 't', ARGV[i], 'd', ARGV[i + 1], 'k', key, 'o', ARGV[i + 3])
+            if key ~= '' then redis.call('SET', ARGV[1] .. key, id, 'PX', ARGV[3]) end
+          end
+          out[#out + 1] = id
+        end
         local now = redis.call('TIME')
-        local minId = (tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)) - tonumber(@maxAgeMs)
-        if minId > 0 then redis.call('XTRIM', @stream, 'MINID', '~', string.format('%d', minId)) end
-        if @key ~= '' then redis.call('SET', @dedupeKey, id, 'PX', @maxAgeMs) end
-        return id
-        """);
+        local minId = (tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)) - tonumber(ARGV[3])
+        if minId > 0 then redis.call('XTRIM', KEYS[1], 'MINID', '~', string.format('%d', minId)) end
+        return out
+        """;
+
+    // Puts back, in one step, the events a lost log held (sorted by id, each under its first id), unless another
+    // instance did already. Everything older than the first event put back, and everything up to the newest id a
+    // process saw that could not be put back, is marked deleted (a sentinel entry, or XSETID's max-deleted-entry-id),
+    // so readers and resuming clients that needed it get a gap, and a reset, rather than a silent hole.
+    private const string RestoreScript = """
+        local function parse(id)
+          local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+          return tonumber(ms), tonumber(seq)
+        end
+        local function less(a, b)
+          local am, as = parse(a)
+          local bm, bs = parse(b)
+          return am < bm or (am == bm and as < bs)
+        end
+        local gen = redis.call('GET', KEYS[2])
+        local last = '0-0'
+        local length = 0
+        if redis.call('EXISTS', KEYS[1]) == 1 then
+          local info = redis.call('XINFO', 'STREAM', KEYS[1])
+          for i = 1, #info, 2 do
+            if info[i] == 'last-generated-id' then last = info[i + 1] end
+            if info[i] == 'length' then length = info[i + 1] end
+          end
+        end
+        if gen and (ARGV[4] == '' or not less(last, ARGV[4])) then return gen end
+        if length == 0 then
+          local boundary
+          if #ARGV >= 6 then
+            local ms, seq = parse(ARGV[6])
+            if seq > 0 then boundary = string.format('%d-%d', ms, seq - 1) else boundary = string.format('%d-9223372036854775807', ms - 1) end
+          else
+            local now = redis.call('TIME')
+            boundary = string.format('%d-0', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
+          end
+          if less(last, boundary) then
+            redis.call('XADD', KEYS[1], boundary, 't', '', 'd', '', 'k', '', 'o', '')
+            redis.call('XDEL', KEYS[1], boundary)
+            last = boundary
+          end
+        end
+        for i = 6, #ARGV, 5 do
+          if less(last, ARGV[i]) then
+            redis.call('XADD', KEYS[1], ARGV[i], 't', ARGV[i + 1], 'd', ARGV[i + 2], 'k', ARGV[i + 3], 'o', ARGV[i + 4])
+            if ARGV[i + 3] ~= '' then redis.call('SET', ARGV[1] .. ARGV[i + 3], ARGV[i], 'PX', ARGV[3]) end
+            last = ARGV[i]
+          end
+        end
+        if ARGV[4] ~= '' and less(last, ARGV[4]) then
+          redis.call('XSETID', KEYS[1], ARGV[4], 'MAXDELETEDID', ARGV[4])
+        end
+        redis.call('SET', KEYS[2], ARGV[5])
+        return ARGV[5]
+        """;
+
+    // Whether the log is whole: its generation key is there (or a stream without one, from before generations were
+    // kept, which the next append adopts), and the stream's last id is not behind the newest id this process saw.
+    private const string IntactScript = """
+        local exists = redis.call('EXISTS', KEYS[1]) == 1
+        if not redis.call('GET', KEYS[2]) and not exists then return 0 end
+        if ARGV[1] == '' or not exists then return ARGV[1] == '' and 1 or 0 end
+        local info = redis.call('XINFO', 'STREAM', KEYS[1])
+        local last = '0-0'
+        for i = 1, #info, 2 do if info[i] == 'last-generated-id' then last = info[i + 1] end end
+        local lm, ls = string.match(last, '^(%d+)-(%d+)$')
+        local km, ks = string.match(ARGV[1], '^(%d+)-(%d+)$')
+        lm, ls, km, ks = tonumber(lm), tonumber(ls), tonumber(km), tonumber(ks)
+        if lm < km or (lm == km and ls < ks) then return 0 end
+        return 1
+        """;
+
+    // How long a replay or a new stream waits for a lost log to be restored before it is told of a gap.
+    private static readonly TimeSpan RestoreWait = TimeSpan.FromSeconds(3);
 
     private readonly RedisKey _stream = redis.StreamKey;
+    private readonly RedisKey _generationKey = redis.GenerationKey;
+    private readonly Lock _gate = new();
 
-    public async ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, string? ownerId, CancellationToken cancellationToken)
+    // What this process knows of the log: the generation it last saw, and the newest id it appended or read.
+    private string? _generation;
+    private EventPosition _newestSeen;
+
+    public async ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, string? ownerId, CancellationToken cancellationToken) =>
+        (await AppendBatchAsync([new EventAppend(type, data, deduplicationKey, ownerId)], cancellationToken))[0];
+
+    public async ValueTask<IReadOnlyList<LoggedEvent>> AppendBatchAsync(IReadOnlyList<EventAppend> events, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
         // While Redis is unreachable, fail at once rather than after the command timeout: the caller is a request that
         // already committed its order, and the outbox will append the event when Redis is back.
         if (!await connections.IsConnectedAsync())
@@ -54,24 +171,93 @@ internal sealed partial class RedisStreamEventLog(
 
         var db = await connections.CommandsAsync();
         var options = history.Value;
-        var result = await db.ScriptEvaluateAsync(AppendScript, new
+        var (known, newest) = Known();
+        var arguments = new RedisValue[6 + (4 * events.Count)];
+        arguments[0] = redis.DeduplicationKey(string.Empty);
+        arguments[1] = options.MaxEvents;
+        arguments[2] = (long)options.MaxAge.TotalMilliseconds;
+        arguments[3] = known ?? string.Empty;
+        arguments[4] = newest == EventPosition.Origin ? string.Empty : FormatId(newest);
+        arguments[5] = NewGeneration();
+        for (var i = 0; i < events.Count; i++)
         {
-            stream = _stream,
-            dedupeKey = (RedisKey)redis.DeduplicationKey(deduplicationKey ?? string.Empty),
-            key = deduplicationKey ?? string.Empty,
-            type,
-            data,
-            owner = ownerId ?? string.Empty,
-            maxLength = options.MaxEvents,
-            maxAgeMs = (long)options.MaxAge.TotalMilliseconds,
-        });
+            var (type, data, key, owner) = events[i];
+            arguments[6 + (4 * i)] = type;
+            arguments[7 + (4 * i)] = data;
+            arguments[8 + (4 * i)] = key ?? string.Empty;
+            arguments[9 + (4 * i)] = owner ?? string.Empty;
+        }
 
-        var id = (string)result!;
-        return new LoggedEvent(ParsePosition(id), id, type, data, clock.GetUtcNow(), deduplicationKey, ownerId);
+        var result = (RedisResult[])(await db.ScriptEvaluateAsync(AppendScript, [_stream, _generationKey], arguments))!;
+        if ((string?)result[0] == "lost")
+        {
+            throw new EventLogLostException("The Redis stream lost events it held (Redis restarted empty, was flushed, or failed over behind).");
+        }
+
+        var now = clock.GetUtcNow();
+        var logged = new LoggedEvent[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var id = (string)result[i + 2]!;
+            var (type, data, key, owner) = events[i];
+            logged[i] = new LoggedEvent(ParsePosition(id), id, type, data, now, key, owner);
+        }
+
+        Saw((string?)result[1], logged[^1].Position);
+        return logged;
     }
+
+    public async ValueTask<bool> IsIntactAsync(CancellationToken cancellationToken)
+    {
+        var db = await connections.CommandsAsync();
+        var newest = Known().Newest;
+        var result = await db.ScriptEvaluateAsync(
+            IntactScript, [_stream, _generationKey], [newest == EventPosition.Origin ? string.Empty : FormatId(newest)]);
+        return (long)result == 1;
+    }
+
+    public async ValueTask RestoreAsync(IReadOnlyList<EventToRestore> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var db = await connections.CommandsAsync();
+        var options = history.Value;
+        var newest = Known().Newest;
+        var ordered = events
+            .Select(restore => (Position: TryParsePosition(restore.Id, out var position) ? position : (EventPosition?)null, restore))
+            .Where(restore => restore.Position is not null)
+            .OrderBy(restore => restore.Position!.Value)
+            .ToList();
+        var arguments = new List<RedisValue>(5 + (5 * ordered.Count))
+        {
+            redis.DeduplicationKey(string.Empty),
+            options.MaxEvents,
+            (long)options.MaxAge.TotalMilliseconds,
+            newest == EventPosition.Origin ? string.Empty : FormatId(newest),
+            NewGeneration(),
+        };
+        foreach (var (_, (append, id)) in ordered)
+        {
+            arguments.Add(id);
+            arguments.Add(append.Type);
+            arguments.Add(append.Data);
+            arguments.Add(append.DeduplicationKey ?? string.Empty);
+            arguments.Add(append.OwnerId ?? string.Empty);
+        }
+
+        var generation = (string?)await db.ScriptEvaluateAsync(RestoreScript, [_stream, _generationKey], [.. arguments]);
+        Saw(generation, EventPosition.Origin);
+    }
+
+    public DateTimeOffset? LoggedNoEarlierThan(string id) =>
+        TryParsePosition(id, out var position) && position.Major > 0 && position.Major < 253_402_300_800_000L
+            ? DateTimeOffset.FromUnixTimeMilliseconds(position.Major)
+            : null;
 
     public async ValueTask<(EventPosition Position, string Id)> GetHeadAsync(CancellationToken cancellationToken)
     {
+        // A stream that starts now must not start in a log about to be restored: its start would come before the
+        // events put back, which it would then be sent again.
+        await WaitUntilRestoredAsync(cancellationToken);
         var info = await TryGetInfoAsync();
         var id = info?.LastGeneratedId.ToString() ?? "0-0";
         return (ParsePosition(id), id);
@@ -80,6 +266,12 @@ internal sealed partial class RedisStreamEventLog(
     public async ValueTask<ResumePoint> ResolveAsync(string lastEventId, CancellationToken cancellationToken)
     {
         if (!TryParsePosition(lastEventId, out var position))
+        {
+            return ResumePoint.Gap;
+        }
+
+        // A lost log is told apart from a new one only once it is restored (with what was lost marked trimmed).
+        if (!await WaitUntilRestoredAsync(cancellationToken))
         {
             return ResumePoint.Gap;
         }
@@ -110,7 +302,18 @@ internal sealed partial class RedisStreamEventLog(
         var db = await connections.CommandsAsync();
         var entries = await db.StreamRangeAsync(_stream, "(" + FormatId(after), "+", maxCount);
 
-        // Checked after the read: if nothing after `after` had been trimmed by then, the read missed nothing.
+        // Checked after the read: if nothing after `after` had been trimmed by then, the read missed nothing. A log
+        // lost meanwhile is waited for: once restored, what it could not put back is marked trimmed.
+        if (await GenerationAsync() is null && Known().Generation is not null)
+        {
+            if (!await WaitUntilRestoredAsync(cancellationToken))
+            {
+                throw new HistoryGapException("The event log lost its data and was not restored.");
+            }
+
+            entries = await db.StreamRangeAsync(_stream, "(" + FormatId(after), "+", maxCount);
+        }
+
         var info = await TryGetInfoAsync();
         if (info is { } stream && TrimmedThrough(stream) > after)
         {
@@ -127,12 +330,13 @@ internal sealed partial class RedisStreamEventLog(
         return ReadLiveAsync(start, cancellationToken);
     }
 
-    private async IAsyncEnumerable<LoggedEvent> ReadLiveAsync(Task<string?> start, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<LoggedEvent> ReadLiveAsync(Task<(string Id, string? Generation)?> start, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Without a head now, the feed starts from the origin rather than from a head read later: by then streams of
         // this process may have caught up and events been appended that a later head would skip. Streams drop what
         // they already hold; if the origin's successors were trimmed, that is a gap and the streams resume elsewhere.
-        var last = await start ?? "0-0";
+        var (last, generation) = await start ?? ("0-0", null);
+        var startedAt = last;
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -144,11 +348,66 @@ internal sealed partial class RedisStreamEventLog(
             }
 
             failures = 0;
+            var (now, lost, from) = await CheckGenerationAsync(generation, last, delivered: !string.Equals(last, startedAt, StringComparison.Ordinal));
+            last = from;
+            if (lost)
+            {
+                // Redis lost what it held and nobody restored it yet: read nothing until it is, so nothing appended
+                // meanwhile by a new log is taken for what comes after this reader's last entry.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
+            }
+
+            generation = now ?? generation;
             foreach (var logged in batch)
             {
                 last = logged.Id;
+                Saw(null, logged.Position);
                 yield return logged;
             }
+        }
+    }
+
+    /// <summary>
+    /// After a read, whether the log is still the one the reader knew: the same generation, or one restored with every
+    /// entry after <paramref name="last"/> kept. Otherwise events this reader had not read are gone.
+    /// </summary>
+    /// <exception cref="HistoryGapException">The log was restored without the entries after <paramref name="last"/>.</exception>
+    private async Task<(string? Generation, bool Lost, string Last)> CheckGenerationAsync(string? known, string last, bool delivered)
+    {
+        string? current;
+        try
+        {
+            current = await GenerationAsync();
+            if (current is null)
+            {
+                return (known, known is not null, last);
+            }
+
+            if (current == known)
+            {
+                return (current, false, last);
+            }
+
+            var info = await TryGetInfoAsync();
+            var trimmed = info is { } stream ? TrimmedThrough(stream) : EventPosition.Origin;
+            if (trimmed > ParsePosition(last))
+            {
+                if (known is not null || delivered)
+                {
+                    throw new HistoryGapException("Redis lost entries this process had not read, and they could not be restored.");
+                }
+
+                // The first log this reader sees, and it has handed out nothing yet: no stream of this process holds
+                // anything from before the log's start, so reading on from there skips nothing.
+                last = FormatId(trimmed);
+            }
+
+            return (current, false, last);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            LogReaderFailed(exception);
+            return (known, false, last);
         }
     }
 
@@ -182,12 +441,13 @@ internal sealed partial class RedisStreamEventLog(
         await Task.Delay(delay, clock, cancellationToken);
     }
 
-    private async Task<string?> GetHeadIdOrNullAsync()
+    private async Task<(string Id, string? Generation)?> GetHeadIdOrNullAsync()
     {
         try
         {
+            var generation = await GenerationAsync();
             var info = await TryGetInfoAsync();
-            return info?.LastGeneratedId.ToString() ?? "0-0";
+            return (info?.LastGeneratedId.ToString() ?? "0-0", generation);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -251,6 +511,61 @@ internal sealed partial class RedisStreamEventLog(
         }
 
         return events;
+    }
+
+    private (string? Generation, EventPosition Newest) Known()
+    {
+        lock (_gate)
+        {
+            return (_generation, _newestSeen);
+        }
+    }
+
+    private void Saw(string? generation, EventPosition position)
+    {
+        lock (_gate)
+        {
+            _generation = generation ?? _generation;
+            if (position > _newestSeen)
+            {
+                _newestSeen = position;
+            }
+        }
+    }
+
+    private static string NewGeneration() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>The generation key, or null when it is gone (the log lost its data and was not restored yet).</summary>
+    private async Task<string?> GenerationAsync()
+    {
+        var db = await connections.CommandsAsync();
+        return await db.StringGetAsync(_generationKey);
+    }
+
+    /// <summary>
+    /// Waits a little for a lost log to be restored (the dispatcher checks it every poll interval) before an answer
+    /// is built on it; false when it still is not.
+    /// </summary>
+    private async Task<bool> WaitUntilRestoredAsync(CancellationToken cancellationToken)
+    {
+        var waited = TimeSpan.Zero;
+        var step = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            var db = await connections.CommandsAsync();
+            if (await db.StringGetAsync(_generationKey) is { IsNull: false } || (Known().Generation is null && !await db.KeyExistsAsync(_stream)))
+            {
+                return true;
+            }
+
+            if (waited >= RestoreWait)
+            {
+                return false;
+            }
+
+            await Task.Delay(step, clock, cancellationToken);
+            waited += step;
+        }
     }
 
     /// <summary>

@@ -7,6 +7,8 @@ using NSubstitute.ExceptionExtensions;
 
 namespace CleanSse.Application.UnitTests.Common.Events;
 
+#pragma warning disable CA2012 // Setting up and checking substitute calls; there is nothing to await.
+
 public sealed class IntegrationEventPublisherTests
 {
     private readonly IPublisher _publisher = Substitute.For<IPublisher>();
@@ -16,39 +18,70 @@ public sealed class IntegrationEventPublisherTests
     public IntegrationEventPublisherTests()
     {
         _publishing = new IntegrationEventPublisher(_publisher, _outbox, NullLogger<IntegrationEventPublisher>.Instance);
+
+        // The event log's handler: it logs the batch and records a position per event.
+        _publisher.Publish(Arg.Any<IntegrationEventsCommitted>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            var committed = call.Arg<IntegrationEventsCommitted>();
+            committed.RecordPositions([.. committed.Events.Select((_, index) => $"1-{index}")]);
+            return ValueTask.CompletedTask;
+        });
     }
 
+    private void LogFailsWith(Exception exception) =>
+        _publisher.Publish(Arg.Any<IntegrationEventsCommitted>(), Arg.Any<CancellationToken>()).Returns(ValueTask.FromException(exception));
+
     [Fact]
-    public async Task Events_are_published_in_order_and_marked_in_one_call()
+    public async Task Events_are_published_in_order_as_one_batch_and_marked_with_their_positions_in_one_call()
     {
         IIntegrationEvent[] events = [SampleEvents.Created(), SampleEvents.Created(), SampleEvents.Created()];
 
         var published = await _publishing.PublishAsync(events, TestContext.Current.CancellationToken);
 
         published.ShouldBe(3);
-        _publisher.ReceivedCalls().Select(call => call.GetArguments()[0]).ShouldBe(events);
+        await _publisher.Received(1).Publish(Arg.Is<IntegrationEventsCommitted>(batch => batch.Events.SequenceEqual(events)), Arg.Any<CancellationToken>());
         await _outbox.Received(1).MarkPublishedAsync(
-            Arg.Is<IReadOnlyCollection<Guid>>(ids => ids.SequenceEqual(events.Select(e => e.EventId))), Arg.Any<CancellationToken>());
+            Arg.Is<IReadOnlyList<Guid>>(ids => ids.SequenceEqual(events.Select(e => e.EventId))),
+            Arg.Is<IReadOnlyList<string>>(positions => positions.SequenceEqual(new[] { "1-0", "1-1", "1-2" })),
+            Arg.Any<CancellationToken>());
     }
 
     [Fact]
-    public async Task A_failure_stops_the_run_so_later_events_keep_their_order_and_only_earlier_ones_are_marked()
+    public async Task A_failed_append_publishes_none_and_marks_none_so_all_keep_their_order()
     {
-        IIntegrationEvent[] events = [SampleEvents.Created(), SampleEvents.Created(), SampleEvents.Created()];
-        _publisher.Publish(events[1], Arg.Any<CancellationToken>()).ThrowsAsync(new TimeoutException("down"));
+        LogFailsWith(new TimeoutException("down"));
 
-        var published = await _publishing.PublishAsync(events, TestContext.Current.CancellationToken);
+        var published = await _publishing.PublishAsync([SampleEvents.Created(), SampleEvents.Created()], TestContext.Current.CancellationToken);
 
-        published.ShouldBe(1);
-        _publisher.ReceivedCalls().Select(call => call.GetArguments()[0]).ShouldBe([events[0], events[1]]);
-        await _outbox.Received(1).MarkPublishedAsync(
-            Arg.Is<IReadOnlyCollection<Guid>>(ids => ids.SequenceEqual(new[] { events[0].EventId })), Arg.Any<CancellationToken>());
+        published.ShouldBe(0);
+        _outbox.ReceivedCalls().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_lost_log_is_thrown_so_it_is_restored_before_anything_else_goes_out()
+    {
+        LogFailsWith(new IntegrationEventLogLostException());
+
+        await Should.ThrowAsync<IntegrationEventLogLostException>(() => _publishing.PublishAsync([SampleEvents.Created()], TestContext.Current.CancellationToken));
+        _outbox.ReceivedCalls().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_batch_no_log_took_is_a_failure_and_is_not_marked()
+    {
+        _publisher.Publish(Arg.Any<IntegrationEventsCommitted>(), Arg.Any<CancellationToken>()).Returns(ValueTask.CompletedTask);
+
+        var published = await _publishing.PublishAsync([SampleEvents.Created()], TestContext.Current.CancellationToken);
+
+        published.ShouldBe(0);
+        _outbox.ReceivedCalls().ShouldBeEmpty();
     }
 
     [Fact]
     public async Task A_failure_to_mark_is_not_thrown_the_events_went_out()
     {
-        _outbox.MarkPublishedAsync(Arg.Any<IReadOnlyCollection<Guid>>(), Arg.Any<CancellationToken>()).ThrowsAsync(new InvalidOperationException("db down"));
+        _outbox.MarkPublishedAsync(Arg.Any<IReadOnlyList<Guid>>(), Arg.Any<IReadOnlyList<string>>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new InvalidOperationException("db down"));
 
         var published = await _publishing.PublishAsync([SampleEvents.Created()], TestContext.Current.CancellationToken);
 
@@ -56,9 +89,9 @@ public sealed class IntegrationEventPublisherTests
     }
 
     [Fact]
-    public async Task A_cancellation_from_inside_a_subscriber_is_a_failure_not_a_reason_to_fail_the_request()
+    public async Task A_cancellation_from_inside_the_log_is_a_failure_not_a_reason_to_fail_the_request()
     {
-        _publisher.Publish(Arg.Any<IIntegrationEvent>(), Arg.Any<CancellationToken>()).ThrowsAsync(new TaskCanceledException("a subscriber's own timeout"));
+        LogFailsWith(new TaskCanceledException("the log's own timeout"));
 
         var published = await _publishing.PublishAsync([SampleEvents.Created()], CancellationToken.None);
 
@@ -71,7 +104,7 @@ public sealed class IntegrationEventPublisherTests
     {
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
-        _publisher.Publish(Arg.Any<IIntegrationEvent>(), Arg.Any<CancellationToken>()).ThrowsAsync(new OperationCanceledException(cancelled.Token));
+        LogFailsWith(new OperationCanceledException(cancelled.Token));
 
         await Should.ThrowAsync<OperationCanceledException>(() => _publishing.PublishAsync([SampleEvents.Created()], cancelled.Token));
     }

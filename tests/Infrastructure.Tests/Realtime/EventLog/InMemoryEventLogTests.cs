@@ -48,7 +48,21 @@ public sealed class InMemoryEventLogTests
         var epochs = Enumerable.Range(0, 20).Select(_ => CreateLog().Epoch).ToList();
 
         epochs.ShouldBeUnique();
-        epochs.ShouldAllBe(epoch => epoch.Length == 12 && epoch.All(char.IsAsciiHexDigitLower));
+        epochs.ShouldAllBe(epoch => epoch.Length == 19 && epoch.All(char.IsAsciiHexDigitLower));
+    }
+
+    [Fact]
+    public async Task An_id_tells_a_time_at_or_before_its_event_even_once_its_log_is_gone()
+    {
+        var started = _clock.GetUtcNow();
+        var earlier = CreateLog();
+        var logged = await earlier.AppendAsync("new-order", "{}", Token);
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        var later = CreateLog();
+
+        later.LoggedNoEarlierThan(logged.Id).ShouldBe(started, "the id of an earlier process still tells when its log started");
+        later.LoggedNoEarlierThan("garbage").ShouldBeNull();
+        later.LoggedNoEarlierThan("000000000000-3").ShouldBeNull();
     }
 
     [Fact]

@@ -84,6 +84,10 @@ namespace CleanSse.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid>("EventId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("LogPosition")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<long>("OccurredAt")
                         .HasColumnType("bigint");
 

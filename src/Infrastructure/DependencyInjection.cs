@@ -13,6 +13,7 @@ using CleanSse.Infrastructure.Realtime.EventLog;
 using CleanSse.Infrastructure.Realtime.Publishing;
 using CleanSse.Infrastructure.Realtime.Redis;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.Identity;
@@ -48,7 +49,8 @@ public static class DependencyInjection
     /// <summary>
     /// Users and roles in the orders database, signed in by ASP.NET Core Identity's bearer tokens or its cookie. The keys
     /// that protect both are shared by every instance, so each one reads a token or cookie that another one issued: in
-    /// Redis when <c>ConnectionStrings:Redis</c> is set (instances may then keep separate databases), else in the database.
+    /// Redis when <c>ConnectionStrings:Redis</c> is set (instances may then keep separate databases), with a copy in the
+    /// database for when Redis is down or restarted empty, else in the database alone.
     /// </summary>
     private static void AddIdentityStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -72,11 +74,15 @@ public static class DependencyInjection
         else
         {
             services.AddOptions<KeyManagementOptions>()
-                .Configure<RedisConnections, RedisOptions>((options, connections, redis) =>
-                    options.XmlRepository = new RedisXmlRepository(
-                        // The key ring is read and written synchronously; the connection is made once and then reused.
-                        () => connections.CommandsAsync().GetAwaiter().GetResult(),
-                        DataProtectionKeysKey(redis.KeyPrefix)));
+                .Configure<IServiceProvider, RedisConnections, RedisOptions>((options, provider, connections, redis) =>
+                    options.XmlRepository = new SharedKeyRingRepository(
+                        new RedisXmlRepository(
+                            // The key ring is read and written synchronously; the connection is made once and then reused.
+                            () => connections.CommandsAsync().GetAwaiter().GetResult(),
+                            DataProtectionKeysKey(redis.KeyPrefix)),
+                        new EntityFrameworkCoreXmlRepository<OrdersDbContext>(provider, provider.GetRequiredService<ILoggerFactory>()),
+                        connections,
+                        provider.GetRequiredService<ILogger<SharedKeyRingRepository>>()));
         }
     }
 

@@ -4,33 +4,72 @@ namespace CleanSse.Infrastructure.Realtime.Redis;
 
 /// <summary>
 /// The process's Redis connections: one multiplexed connection for commands, and one of its own for the live reader,
-/// whose blocking XREAD would otherwise hold up every other command behind it.
+/// whose blocking XREAD would otherwise hold up every other command behind it. Both start connecting when the service
+/// starts and keep reconnecting in the background; while Redis is away, commands fail at once instead of waiting in a
+/// backlog for a connection, so no request is held up by Redis being down.
 /// </summary>
 internal sealed class RedisConnections : IAsyncDisposable
 {
-    private readonly Lazy<Task<ConnectionMultiplexer>> _commands;
-    private readonly Lazy<Task<ConnectionMultiplexer>> _reader;
+    private readonly Task<ConnectionMultiplexer> _commands;
+    private readonly Task<ConnectionMultiplexer> _reader;
+    private readonly long _firstAttemptDeadline = Environment.TickCount64 + (long)FirstAttemptGrace.TotalMilliseconds;
+
+    /// <summary>How long after start-up callers may wait for the first connection attempt to end.</summary>
+    public static readonly TimeSpan FirstAttemptGrace = TimeSpan.FromSeconds(2);
 
     public RedisConnections(RedisOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _commands = new(() => ConnectAsync(options.ConnectionString, "cleansse-commands"));
-        _reader = new(() => ConnectAsync(options.ConnectionString, "cleansse-live-reader", options.ReadBlock * 3, RedisProtocol.Resp2));
+        _commands = ConnectAsync(options.ConnectionString, "cleansse-commands");
+        _reader = ConnectAsync(options.ConnectionString, "cleansse-live-reader", options.ReadBlock * 3, RedisProtocol.Resp2);
     }
 
-    public async Task<IDatabase> CommandsAsync() => (await _commands.Value).GetDatabase();
+    /// <summary>Whether commands can be sent now; false while the first connection attempt is still under way.</summary>
+    public bool IsConnected => _commands.IsCompletedSuccessfully && _commands.Result.IsConnected;
 
-    public async Task<IDatabase> ReaderAsync() => (await _reader.Value).GetDatabase();
+    public async Task<IDatabase> CommandsAsync() => (await _commands).GetDatabase();
 
-    public async Task<bool> IsConnectedAsync() => (await _commands.Value).IsConnected;
+    public async Task<IDatabase> ReaderAsync() => (await _reader).GetDatabase();
+
+    /// <summary>
+    /// Whether commands can be sent now. In the first moments after start-up it waits for the first connection attempt
+    /// (a Redis that is up answers within milliseconds, a refused connection ends it at once), so events raised then go
+    /// straight to Redis rather than to the outbox; from <see cref="FirstAttemptGrace"/> after start-up on, it never waits.
+    /// </summary>
+    public async Task<bool> IsConnectedAsync()
+    {
+        var left = _firstAttemptDeadline - Environment.TickCount64;
+        if (!_commands.IsCompleted && left > 0)
+        {
+            await Task.WhenAny(_commands, Task.Delay(TimeSpan.FromMilliseconds(left)));
+        }
+
+        return IsConnected;
+    }
+
+    /// <summary>
+    /// Waits, at most <paramref name="limit"/>, for the first connection attempt to end (a refused connection ends it at
+    /// once), so that a caller at start-up does not take "not connected yet" for "Redis is down".
+    /// </summary>
+    public bool WaitForFirstAttempt(TimeSpan limit)
+    {
+        try
+        {
+            return _commands.Wait(limit);
+        }
+        catch (AggregateException)
+        {
+            return true;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         foreach (var connection in new[] { _commands, _reader })
         {
-            if (connection.IsValueCreated)
+            if (connection.IsCompletedSuccessfully)
             {
-                await (await connection.Value).DisposeAsync();
+                await connection.Result.DisposeAsync();
             }
         }
     }
@@ -46,11 +85,16 @@ internal sealed class RedisConnections : IAsyncDisposable
 
         // Start even while Redis is down (the outbox holds events meanwhile) and keep reconnecting.
         configuration.AbortOnConnectFail = false;
+
+        // While disconnected, a command fails at once rather than waiting out its timeout for a connection: callers
+        // (a request appending an event, a health check, the key ring) have something better to do than wait.
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
         if (minimumTimeout is { } timeout && configuration.AsyncTimeout < timeout.TotalMilliseconds)
         {
             configuration.AsyncTimeout = (int)timeout.TotalMilliseconds;
         }
 
-        return ConnectionMultiplexer.ConnectAsync(configuration);
+        // Off the caller's thread: the first attempt can take up to the connect timeout when Redis does not answer.
+        return Task.Run(() => ConnectionMultiplexer.ConnectAsync(configuration));
     }
 }

@@ -12,7 +12,7 @@ internal sealed class RedisHealthCheck(RedisConnections connections) : IHealthCh
     {
         try
         {
-            if (!await connections.IsConnectedAsync())
+            if (!connections.IsConnected)
             {
                 return new HealthCheckResult(context.Registration.FailureStatus, "Redis is not connected; events wait in the outbox.");
             }

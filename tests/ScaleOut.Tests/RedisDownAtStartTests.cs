@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using CleanSse.TestKit;
+
+namespace CleanSse.ScaleOut.Tests;
+
+/// <summary>
+/// An instance that starts while Redis is down: it must answer and take orders at once (the outbox keeps their events
+/// until Redis is back), not after a Redis connect timeout per request.
+/// </summary>
+public sealed class RedisDownAtStartTests
+{
+    // Well under the connect timeouts that used to hold requests up (seconds), and roomy for a busy two-core machine.
+    private static readonly TimeSpan Quick = TimeSpan.FromMilliseconds(900);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_service_started_while_Redis_refuses_connections_answers_health_and_takes_orders_at_once()
+    {
+        // A loopback port nothing listens on: every connection attempt is refused.
+        var nowhere = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{LoopbackPorts.Free()}");
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = nowhere,
+            ["Realtime:KeyPrefix"] = $"cleansse-down-{Guid.NewGuid():N}",
+        };
+
+        var starting = Stopwatch.StartNew();
+        await using var host = await ServiceHost.StartAsync(settings, cancellationToken: Token);
+        Progress.Note($"started and signed in after {starting.ElapsedMilliseconds} ms");
+
+        using var anonymous = host.Clients.CreateAnonymous();
+        var health = Stopwatch.StartNew();
+        using (var response = await anonymous.GetAsync(new Uri("/healthz", UriKind.Relative), Token))
+        {
+            health.Stop();
+            Progress.Note($"/healthz answered {(int)response.StatusCode} after {health.ElapsedMilliseconds} ms");
+            response.StatusCode.ShouldBeOneOf(HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable);
+        }
+
+        health.Elapsed.ShouldBeLessThan(Quick, "the first health answer does not wait for Redis");
+
+        var login = Stopwatch.StartNew();
+        await host.Clients.LoginAsync(TestUsers.Staff, Token);
+        login.Elapsed.ShouldBeLessThan(Quick, "signing in does not wait for Redis (the key ring)");
+
+        for (var i = 1; i <= 3; i++)
+        {
+            var post = Stopwatch.StartNew();
+            var order = await host.Orders.CreateAsync($"Redis down {i}", cancellationToken: Token);
+            post.Stop();
+            Progress.Note($"POST {i} answered 201 after {post.ElapsedMilliseconds} ms ({order.Id})");
+            post.Elapsed.ShouldBeLessThan(Quick, $"POST {i} does not wait for Redis");
+        }
+
+        starting.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(15), "nothing in start-up waits on Redis either");
+    }
+}

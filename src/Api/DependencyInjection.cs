@@ -71,7 +71,8 @@ public static class DependencyInjection
             await validator.ValidateAsync(command, cancellationToken);
         }
 
-        var order = new OrderDto("warm-up", "warm-up", command.Customer, [new OrderItemDto("WARM-UP", 1, 0m)], null, 0m, "new", DateTime.UtcNow);
+        var now = DateTime.UtcNow;
+        var order = new OrderDto("warm-up", "warm-up", command.Customer ?? "warm-up", [new OrderItemDto("WARM-UP", 1, 0m)], null, 0m, "new", now, now);
         _ = JsonSerializer.Serialize(order, json);
 
         // Routing builds every endpoint's request delegate, and the link to a created order, on first use.

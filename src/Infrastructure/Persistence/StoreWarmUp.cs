@@ -45,7 +45,8 @@ internal static class StoreWarmUp
         await WriteAndRollBackAsync(db, provider.GetRequiredService<IDatabaseWriter>(), cancellationToken);
         db.ChangeTracker.Clear();
 
-        await provider.GetRequiredService<IOutbox>().MarkPublishedAsync([created.EventId], cancellationToken);
+        // Marks nothing (the row was rolled back), but prepares the statement the dispatcher marks batches with.
+        await provider.GetRequiredService<IOutbox>().MarkPublishedAsync([created.EventId], ["0-0"], cancellationToken);
     }
 
     private static async Task WriteAndRollBackAsync(OrdersDbContext db, IDatabaseWriter writer, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using CleanSse.Domain.Orders;
 using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Persistence;
 using CleanSse.Infrastructure.Persistence.Idempotency;
+using CleanSse.Infrastructure.Persistence.Writing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -132,7 +133,7 @@ public sealed class IdempotencyStoreTests : IAsyncLifetime
         db.Orders.Add(order);
         events.Raise(OrderCreated.For(order, now));
         new IdempotencyStore(db, _clock).Add(new IdempotentRequest(userId, key, request, now, now.AddHours(24)), response);
-        await new UnitOfWork(db, events, _serializer).SaveChangesAsync(Token);
+        await new UnitOfWork(db, events, _serializer, new DirectDatabaseWriter()).SaveChangesAsync(Token);
     }
 
     private OrdersDbContext NewContext() =>

@@ -81,7 +81,7 @@ public sealed class OrderEventsSsePublisherTests : IDisposable
     {
         var order = Order.Create("42", "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now);
         var created = OrderCreated.For(order, Now);
-        order.ChangeStatus(OrderStatus.Paid);
+        order.ChangeStatus(OrderStatus.Paid, Now);
         var paid = OrderStatusChanged.For(order, Now);
 
         var positions = await _publisher.AppendAsync([created, paid], Token);

@@ -36,7 +36,7 @@ public sealed class EventStreamEndpointTests
 
         endpoint.Metadata.GetMetadata<IHttpMethodMetadata>().ShouldNotBeNull().HttpMethods.ShouldBe(["GET"]);
         var produces = endpoint.Metadata.GetOrderedMetadata<IProducesResponseTypeMetadata>();
-        produces.Select(p => p.StatusCode).ShouldBe([200, 429, 503]);
+        produces.Select(p => p.StatusCode).ShouldBe([200, 406, 429, 503]);
         produces[0].ContentTypes.ShouldBe(["text/event-stream"]);
         produces.Skip(1).ShouldAllBe(p => p.ContentTypes.Single() == "application/problem+json");
     }

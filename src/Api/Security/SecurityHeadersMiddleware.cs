@@ -16,7 +16,12 @@ public sealed class SecurityHeadersMiddleware
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = referrerPolicy;
-        headers.ContentSecurityPolicy = policy;
+        // A page that draws its own policy (the API reference names a fresh script nonce in it) keeps that one.
+        if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+        {
+            headers.ContentSecurityPolicy = policy;
+        }
+
         return Task.CompletedTask;
     };
 

@@ -458,7 +458,9 @@ public sealed class OrdersApiTests(OrdersApiFixture fixture) : IClassFixture<Ord
 
         using var script = await _client.GetAsync("/app.js", Cancellation);
         script.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await script.Content.ReadAsStringAsync(Cancellation)).ShouldContain("EventSource");
+        using var stream = await _client.GetAsync("/stream.js", Cancellation);
+        stream.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await stream.Content.ReadAsStringAsync(Cancellation)).ShouldContain("EventSource");
     }
 
     /// <summary>A valid order whose JSON is padded with whitespace to exactly <paramref name="size"/> bytes.</summary>

@@ -73,7 +73,8 @@ internal sealed partial class RedisStreamEventLog(
     // Puts back, in one step, the events a lost log held (sorted by id, each under its first id), unless another
     // instance did already. Everything older than the first event put back, and everything up to the newest id a
     // process saw that could not be put back, is marked deleted (a sentinel entry, or XSETID's max-deleted-entry-id),
-    // so readers and resuming clients that needed it get a gap, and a reset, rather than a silent hole.
+    // so readers and resuming clients that needed it get a gap, and a reset, rather than a silent hole. The sentinel is
+    // not counted as added, so the boundary itself stays a position to resume from (nothing after it is missing).
     private const string RestoreScript = """
         local function parse(id)
           local ms, seq = string.match(id, '^(%d+)-(%d+)$')
@@ -107,6 +108,7 @@ internal sealed partial class RedisStreamEventLog(
           if less(last, boundary) then
             redis.call('XADD', KEYS[1], boundary, 't', '', 'd', '', 'k', '', 'o', '')
             redis.call('XDEL', KEYS[1], boundary)
+            redis.call('XSETID', KEYS[1], boundary, 'ENTRIESADDED', 0, 'MAXDELETEDID', boundary)
             last = boundary
           end
         end

@@ -447,9 +447,10 @@ internal sealed partial class RedisStreamEventLog(
     {
         try
         {
-            var generation = await GenerationAsync();
-            var info = await TryGetInfoAsync();
-            return (info?.LastGeneratedId.ToString() ?? "0-0", generation);
+            // Both go out now, when the subscriber asks: the head must be read before anything appended after this call.
+            var generation = GenerationAsync();
+            var info = TryGetInfoAsync();
+            return ((await info)?.LastGeneratedId.ToString() ?? "0-0", await generation);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -546,7 +547,8 @@ internal sealed partial class RedisStreamEventLog(
 
     /// <summary>
     /// Waits a little for a lost log to be restored (the dispatcher checks it every poll interval) before an answer
-    /// is built on it; false when it still is not.
+    /// is built on it; false when it still is not. Only a process that knew a generation can tell a lost log (both keys
+    /// gone) from a new one; a stream without a generation key is one written before they were kept.
     /// </summary>
     private async Task<bool> WaitUntilRestoredAsync(CancellationToken cancellationToken)
     {
@@ -555,7 +557,7 @@ internal sealed partial class RedisStreamEventLog(
         while (true)
         {
             var db = await connections.CommandsAsync();
-            if (await db.StringGetAsync(_generationKey) is { IsNull: false } || (Known().Generation is null && !await db.KeyExistsAsync(_stream)))
+            if (Known().Generation is null || await db.StringGetAsync(_generationKey) is { IsNull: false } || await db.KeyExistsAsync(_stream))
             {
                 return true;
             }

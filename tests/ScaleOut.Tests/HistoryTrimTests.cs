@@ -32,7 +32,7 @@ public sealed class HistoryTrimTests
         }
 
         var firstOrder = await host.Orders.CreateAsync(cancellationToken: Token);
-        var first = (await host.Services.GetRequiredService<IEventLog>().ReadAfterAsync(EventPosition.Origin, 1, Token)).Single();
+        var first = (await host.Services.GetRequiredService<IEventLog>().ReadAfterAsync(RedisStreamEventLogTests.ParseId(originId), 1, Token)).Single();
         var firstRow = await database.OutboxRowAsync(firstOrder.Id, "order-created", Token);
         first.DeduplicationKey.ShouldBe(firstRow!.Value.StreamKey);
 

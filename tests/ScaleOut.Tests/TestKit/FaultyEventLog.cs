@@ -36,6 +36,30 @@ public sealed class FaultyEventLog(IEventLog inner, FaultyEventLog.Switch faults
         return logged;
     }
 
+    public async ValueTask<IReadOnlyList<LoggedEvent>> AppendBatchAsync(IReadOnlyList<EventAppend> events, CancellationToken cancellationToken)
+    {
+        var fault = faults.Fault;
+        if (fault == AppendFault.FailBeforeAppend)
+        {
+            throw new InvalidOperationException("Injected fault: the append did not happen.");
+        }
+
+        var logged = await inner.AppendBatchAsync(events, cancellationToken);
+        if (fault == AppendFault.LoseAnswer)
+        {
+            throw new TimeoutException($"Injected fault: the answer to appending {logged.Count} events was lost.");
+        }
+
+        return logged;
+    }
+
+    public ValueTask<bool> IsIntactAsync(CancellationToken cancellationToken) => inner.IsIntactAsync(cancellationToken);
+
+    public ValueTask RestoreAsync(IReadOnlyList<EventToRestore> events, CancellationToken cancellationToken) =>
+        inner.RestoreAsync(events, cancellationToken);
+
+    public DateTimeOffset? LoggedNoEarlierThan(string id) => inner.LoggedNoEarlierThan(id);
+
     public ValueTask<(EventPosition Position, string Id)> GetHeadAsync(CancellationToken cancellationToken) => inner.GetHeadAsync(cancellationToken);
 
     public ValueTask<ResumePoint> ResolveAsync(string lastEventId, CancellationToken cancellationToken) =>

@@ -73,7 +73,8 @@ internal sealed partial class RedisStreamEventLog(
     // Puts back, in one step, the events a lost log held (sorted by id, each under its first id), unless another
     // instance did already. Everything older than the first event put back, and everything up to the newest id a
     // process saw that could not be put back, is marked deleted (a sentinel entry, or XSETID's max-deleted-entry-id),
-    // so readers and resuming clients that needed it get a gap, and a reset, rather than a silent hole.
+    // so readers and resuming clients that needed it get a gap, and a reset, rather than a silent hole. The sentinel is
+    // not counted as added, so the boundary itself stays a position to resume from (nothing after it is missing).
     private const string RestoreScript = """
         local function parse(id)
           local ms, seq = string.match(id, '^(%d+)-(%d+)$')
@@ -107,6 +108,7 @@ internal sealed partial class RedisStreamEventLog(
           if less(last, boundary) then
             redis.call('XADD', KEYS[1], boundary, 't', '', 'd', '', 'k', '', 'o', '')
             redis.call('XDEL', KEYS[1], boundary)
+            redis.call('XSETID', KEYS[1], boundary, 'ENTRIESADDED', 0, 'MAXDELETEDID', boundary)
             last = boundary
           end
         end
@@ -445,9 +447,10 @@ internal sealed partial class RedisStreamEventLog(
     {
         try
         {
-            var generation = await GenerationAsync();
-            var info = await TryGetInfoAsync();
-            return (info?.LastGeneratedId.ToString() ?? "0-0", generation);
+            // Both go out now, when the subscriber asks: the head must be read before anything appended after this call.
+            var generation = GenerationAsync();
+            var info = TryGetInfoAsync();
+            return ((await info)?.LastGeneratedId.ToString() ?? "0-0", await generation);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -544,7 +547,8 @@ internal sealed partial class RedisStreamEventLog(
 
     /// <summary>
     /// Waits a little for a lost log to be restored (the dispatcher checks it every poll interval) before an answer
-    /// is built on it; false when it still is not.
+    /// is built on it; false when it still is not. Only a process that knew a generation can tell a lost log (both keys
+    /// gone) from a new one; a stream without a generation key is one written before they were kept.
     /// </summary>
     private async Task<bool> WaitUntilRestoredAsync(CancellationToken cancellationToken)
     {
@@ -553,7 +557,7 @@ internal sealed partial class RedisStreamEventLog(
         while (true)
         {
             var db = await connections.CommandsAsync();
-            if (await db.StringGetAsync(_generationKey) is { IsNull: false } || (Known().Generation is null && !await db.KeyExistsAsync(_stream)))
+            if (Known().Generation is null || await db.StringGetAsync(_generationKey) is { IsNull: false } || await db.KeyExistsAsync(_stream))
             {
                 return true;
             }

@@ -5,9 +5,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace CleanSse.Infrastructure.Persistence;
 
 /// <summary>
-/// Whether the orders database answers. Load balancers poll every instance about once a second each, so the database
-/// is asked at most once per <see cref="OrdersDatabaseProbe.Interval"/> and every poll in between gets that answer;
-/// EF Core's own check opened a new SQLite file handle for every poll.
+/// Whether the orders database answers: one query on a pooled connection. Load balancers poll every instance about
+/// once a second each; EF Core's own check opened a new SQLite file handle for every poll, hundreds of microseconds.
 /// </summary>
 internal sealed class OrdersDatabaseHealthCheck(OrdersDatabaseProbe probe) : IHealthCheck
 {
@@ -15,28 +14,23 @@ internal sealed class OrdersDatabaseHealthCheck(OrdersDatabaseProbe probe) : IHe
         probe.CheckAsync().WaitAsync(cancellationToken);
 }
 
-/// <summary>One probe of the database at a time, its answer shared by every poll until it is an interval old.</summary>
-internal sealed class OrdersDatabaseProbe(IServiceScopeFactory scopes, TimeProvider clock)
+/// <summary>One probe of the database at a time: polls that arrive while one runs get its answer.</summary>
+internal sealed class OrdersDatabaseProbe(IServiceScopeFactory scopes)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-
     private readonly Lock _lock = new();
-    private Task<HealthCheckResult>? _last;
-    private long _lastStarted;
+    private Task<HealthCheckResult>? _running;
 
     public Task<HealthCheckResult> CheckAsync()
     {
         lock (_lock)
         {
-            var now = clock.GetTimestamp();
-            if (_last is not null && (!_last.IsCompleted || clock.GetElapsedTime(_lastStarted, now) < Interval))
+            if (_running is { IsCompleted: false })
             {
-                return _last;
+                return _running;
             }
 
-            _lastStarted = now;
-            _last = ProbeAsync();
-            return _last;
+            _running = ProbeAsync();
+            return _running;
         }
     }
 

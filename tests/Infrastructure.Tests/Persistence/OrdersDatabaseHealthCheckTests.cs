@@ -1,10 +1,10 @@
 using System.Data.Common;
 using CleanSse.Application;
+using CleanSse.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Time.Testing;
 
 namespace CleanSse.Infrastructure.Tests.Persistence;
 
@@ -12,8 +12,7 @@ namespace CleanSse.Infrastructure.Tests.Persistence;
 public sealed class OrdersDatabaseHealthCheckTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("cleansse-health-").FullName;
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
-    private readonly OpenCounter _opens = new();
+    private readonly HeldOpens _opens = new();
     private ServiceProvider _services = null!;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -26,7 +25,7 @@ public sealed class OrdersDatabaseHealthCheckTests : IAsyncLifetime
                 ["ConnectionStrings:Orders"] = $"Data Source={Path.Combine(_directory, "orders.db")}",
             })
             .Build();
-        var services = new ServiceCollection().AddSingleton<TimeProvider>(_clock).AddLogging().AddApplication();
+        var services = new ServiceCollection().AddLogging().AddApplication();
         services.AddInfrastructure(configuration);
         services.AddSingleton<IInterceptor>(_opens);
         _services = services.BuildServiceProvider();
@@ -35,42 +34,117 @@ public sealed class OrdersDatabaseHealthCheckTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        _opens.Release();
         await _services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }
 
     [Fact]
-    public async Task Polls_within_a_second_share_one_probe_of_the_database()
+    public async Task A_poll_queries_the_database_through_the_services_pooled_connections()
     {
-        // Issue 13: every poll of /healthz opened the SQLite file anew, hundreds of microseconds each.
+        // Issue 13: every poll of /healthz opened the SQLite file anew (EF Core's check, read-only, outside the pool),
+        // hundreds of microseconds each.
         var health = _services.GetRequiredService<HealthCheckService>();
-        var before = _opens.Count;
-        for (var poll = 0; poll < 20; poll++)
-        {
-            (await health.CheckHealthAsync(Token)).Status.ShouldBe(HealthStatus.Healthy);
-            _clock.Advance(TimeSpan.FromMilliseconds(40));
-        }
+        _opens.Record();
 
-        (_opens.Count - before).ShouldBe(1, "20 polls in 0.8 s: one probe");
+        var report = await health.CheckHealthAsync(Token);
 
-        _clock.Advance(TimeSpan.FromSeconds(1));
-        (await health.CheckHealthAsync(Token)).Status.ShouldBe(HealthStatus.Healthy);
-        (_opens.Count - before).ShouldBe(2, "a poll a second later probes again");
+        report.Status.ShouldBe(HealthStatus.Healthy);
+        _opens.Commands.ShouldBe(["SELECT 1"]);
+        _opens.Connections.ShouldAllBe(connection => !connection.ConnectionString.Contains("Mode=ReadOnly", StringComparison.OrdinalIgnoreCase));
     }
 
-    private sealed class OpenCounter : DbConnectionInterceptor
+    [Fact]
+    public async Task Polls_that_arrive_while_a_probe_runs_share_its_answer()
     {
-        private int _count;
+        var probe = _services.GetRequiredService<OrdersDatabaseProbe>();
+        _opens.Record();
+        _opens.Hold();
+        var first = probe.CheckAsync();
+        await _opens.Entered.WaitAsync(Token);
 
-        public int Count => Volatile.Read(ref _count);
+        var others = Enumerable.Range(0, 19).Select(_ => probe.CheckAsync()).ToArray();
+        _opens.Release();
 
-        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Interlocked.Increment(ref _count);
+        (await first).Status.ShouldBe(HealthStatus.Healthy);
+        others.ShouldAllBe(other => other == first);
+        _opens.Connections.Count.ShouldBe(1);
+    }
 
-        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    /// <summary>Once recording, notes what the service's contexts open and run; when holding, holds each open until released.</summary>
+    private sealed class HeldOpens : DbCommandInterceptor, IDbConnectionInterceptor
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly List<DbConnection> _connections = [];
+        private readonly List<string> _commands = [];
+
+        public Task Entered => _entered.Task;
+
+        public IReadOnlyList<DbConnection> Connections
         {
-            Interlocked.Increment(ref _count);
-            return Task.CompletedTask;
+            get
+            {
+                lock (_connections)
+                {
+                    return [.. _connections];
+                }
+            }
+        }
+
+        public IReadOnlyList<string> Commands
+        {
+            get
+            {
+                lock (_commands)
+                {
+                    return [.. _commands];
+                }
+            }
+        }
+
+        private volatile bool _recording;
+        private volatile bool _holding;
+
+        public void Record() => _recording = true;
+
+        public void Hold() => _holding = true;
+
+        public void Release() => _released.TrySetResult();
+
+        public async ValueTask<InterceptionResult> ConnectionOpeningAsync(
+            DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            if (_recording)
+            {
+                lock (_connections)
+                {
+                    _connections.Add(connection);
+                }
+            }
+
+            if (_holding)
+            {
+                _entered.TrySetResult();
+                await _released.Task;
+            }
+
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (_recording && !command.CommandText.StartsWith("PRAGMA", StringComparison.Ordinal))
+            {
+                lock (_commands)
+                {
+                    _commands.Add(command.CommandText);
+                }
+            }
+
+            return ValueTask.FromResult(result);
         }
     }
 }

@@ -165,7 +165,9 @@ public sealed class ChaosRun : IAsyncDisposable
         {
             var instance = new ServiceProcess(name, environment);
             _instances.Add(instance);
-            await instance.StartAsync(cancellationToken);
+
+            // A loaded machine can take longer than the start timeout; try again as after a kill.
+            await StartUntilUpAsync(instance);
             Note($"{name} on {instance.BaseAddress}");
         }
 

@@ -6,14 +6,20 @@ namespace CleanSse.Infrastructure.Persistence;
 
 internal sealed class OrderRepository(OrdersDbContext db) : IOrderRepository
 {
-    // Compiled once: a request skips building the query's expression, its cache key and its parameters.
+    // Compiled once per provider (a compiled query belongs to one model, and each provider's context has its own): a
+    // request skips building the query's expression, its cache key and its parameters.
     private static readonly Func<OrdersDbContext, string, CancellationToken, Task<Order?>> ById =
         EF.CompileAsyncQuery((OrdersDbContext context, string id, CancellationToken cancellationToken) =>
             context.Orders.FirstOrDefault(order => order.Id == id));
 
+    private static readonly Func<PostgresOrdersDbContext, string, CancellationToken, Task<Order?>> ByIdOnPostgres =
+        EF.CompileAsyncQuery((PostgresOrdersDbContext context, string id, CancellationToken cancellationToken) =>
+            context.Orders.FirstOrDefault(order => order.Id == id));
+
     public void Add(Order order) => db.Orders.Add(order);
 
-    public Task<Order?> FindAsync(string id, CancellationToken cancellationToken) => ById(db, id, cancellationToken);
+    public Task<Order?> FindAsync(string id, CancellationToken cancellationToken) =>
+        db is PostgresOrdersDbContext postgres ? ByIdOnPostgres(postgres, id, cancellationToken) : ById(db, id, cancellationToken);
 
     public async Task<IReadOnlyList<Order>> ListPageAsync(OrderListFilter filter, string? beforeId, int take, CancellationToken cancellationToken)
     {

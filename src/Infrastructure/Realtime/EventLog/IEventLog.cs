@@ -34,7 +34,7 @@ public interface IEventLog
         var logged = new LoggedEvent[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
-            var (type, data, key, owner) = events[i];
+            var (type, data, key, owner, _) = events[i];
             logged[i] = await AppendAsync(type, data, key, owner, cancellationToken);
         }
 

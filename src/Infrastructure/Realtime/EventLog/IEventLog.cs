@@ -34,6 +34,7 @@ public interface IEventLog
         var logged = new LoggedEvent[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
+            // One by one, each kept under the current span: a log that keeps each event's own traceparent appends batches itself.
             var (type, data, key, owner, _) = events[i];
             logged[i] = await AppendAsync(type, data, key, owner, cancellationToken);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CleanSse.Infrastructure.Realtime.EventLog;
 using CleanSse.Infrastructure.Realtime.Redis;
 using CleanSse.ScaleOut.Tests.TestKit;
@@ -42,6 +43,50 @@ public sealed class RedisStreamEventLogTests
         var (head, headId) = await log.GetHeadAsync(Token);
         head.ShouldBe(appended[^1].Position);
         headId.ShouldBe(appended[^1].Id);
+    }
+
+    [Fact]
+    public async Task An_entry_keeps_the_traceparent_of_its_append_for_every_reader()
+    {
+        await using var redis = await RedisTestKeys.CreateAsync();
+        var log = redis.CreateEventLog();
+        LoggedEvent traced;
+        string? appendSpan;
+        using (var append = new Activity("append").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            appendSpan = append.Id;
+            traced = await log.AppendAsync("new-order", "{}", Token);
+        }
+
+        traced.TraceParent.ShouldNotBeNull();
+        traced.TraceParent.ShouldBe(appendSpan);
+
+        // Another instance's log reads the entry from Redis with the same traceparent.
+        var read = await redis.CreateEventLog().ReadAfterAsync(EventPosition.Origin, 10, Token);
+        read.Single().TraceParent.ShouldBe(appendSpan);
+    }
+
+    [Fact]
+    public async Task Each_entry_of_a_batch_and_of_a_restore_keeps_its_own_traceparent()
+    {
+        await using var redis = await RedisTestKeys.CreateAsync();
+        var log = redis.CreateEventLog();
+        const string First = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        const string Second = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        EventAppend[] batch = [new("new-order", "{}", "a", null, First), new("order-updated", "{}", "b", null, Second), new("order-updated", "{}", "c", null)];
+
+        var logged = await log.AppendBatchAsync(batch, Token);
+        logged.Select(entry => entry.TraceParent).ShouldBe([First, Second, null]);
+        (await redis.CreateEventLog().ReadAfterAsync(EventPosition.Origin, 10, Token)).Select(entry => entry.TraceParent).ShouldBe([First, Second, null]);
+
+        // A log that lost its data (here: an empty one) is restored under the first ids, with the traceparents.
+        var prefix = redis.AddPrefix();
+        await redis.CreateEventLog(prefix: prefix).RestoreAsync([.. batch.Select((append, i) => new EventToRestore(append, logged[i].Id))], Token);
+        var first = logged[0].Position;
+        var beforeFirst = first.Minor > 0 ? first with { Minor = first.Minor - 1 } : new EventPosition(first.Major - 1, long.MaxValue);
+        var restored = await redis.CreateEventLog(prefix: prefix).ReadAfterAsync(beforeFirst, 10, Token);
+        restored.Select(entry => entry.Id).ShouldBe(logged.Select(entry => entry.Id));
+        restored.Select(entry => entry.TraceParent).ShouldBe([First, Second, null]);
     }
 
     [Fact]

@@ -197,6 +197,12 @@ public sealed class OrderTraceTests
                     ? ValueTask.FromException<LoggedEvent>(new InvalidOperationException("The log is unreachable."))
                     : inner.AppendAsync(type, data, deduplicationKey, ownerId, cancellationToken);
 
+            // The publisher appends in batches, each event with its own traceparent: the log keeps them only if the batch reaches it whole.
+            public ValueTask<IReadOnlyList<LoggedEvent>> AppendBatchAsync(IReadOnlyList<EventAppend> events, CancellationToken cancellationToken) =>
+                switchOf.On
+                    ? ValueTask.FromException<IReadOnlyList<LoggedEvent>>(new InvalidOperationException("The log is unreachable."))
+                    : inner.AppendBatchAsync(events, cancellationToken);
+
             public ValueTask<(EventPosition Position, string Id)> GetHeadAsync(CancellationToken cancellationToken) => inner.GetHeadAsync(cancellationToken);
 
             public ValueTask<ResumePoint> ResolveAsync(string lastEventId, CancellationToken cancellationToken) => inner.ResolveAsync(lastEventId, cancellationToken);

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using CleanSse.Application.Common.Events;
+using CleanSse.Application.Common.Tracing;
 using CleanSse.Application.Orders.Events;
 using CleanSse.Domain.Orders;
 using CleanSse.Infrastructure.Messaging;
@@ -47,6 +51,36 @@ public sealed class OrderEventsSsePublisherTests : IDisposable
         logged.Data.ShouldBeSameAs(stored);
         logged.OwnerId.ShouldBe("customer-1");
         positions.ShouldBe([logged.Id]);
+    }
+
+    [Fact]
+    public async Task Each_event_of_a_batch_is_appended_under_its_own_publish_span_and_the_log_keeps_each_append_s_traceparent()
+    {
+        var stopped = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == Telemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var order = Order.Create("42", "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 1m)], null, Now);
+        IIntegrationEvent[] events = [OrderCreated.For(order, Now), OrderCreated.For(Order.Create("43", "customer-2", "Bo", [new OrderLine("BOOK-1", 1, 1m)], null, Now), Now)];
+        ActivityContext[] publishSpans =
+        [
+            new(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded),
+            new(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded),
+        ];
+
+        await _publisher.AppendAsync(events, publishSpans, Token);
+
+        Activity.Current.ShouldBeNull();
+        var appends = events.Select(e => stopped.Single(span => Equals(span.GetTagItem("cleansse.event.id"), e.EventId))).ToList();
+        appends.ShouldAllBe(span => span.DisplayName == "append new-order");
+        appends.Select(span => (span.TraceId, span.ParentSpanId)).ShouldBe(publishSpans.Select(parent => (parent.TraceId, parent.SpanId)));
+        var logged = await _log.ReadAfterAsync(EventPosition.Origin, 10, Token);
+        logged.Select(entry => entry.TraceParent).ShouldBe(appends.Select(span => span.Id));
+        appends.Select(span => span.GetTagItem("cleansse.stream.event_id")).ShouldBe(logged.Select(entry => (object)entry.Id));
     }
 
     [Fact]

@@ -17,8 +17,11 @@ public interface IIntegrationEventLog
     Task RestoreAsync(IReadOnlyList<LoggedIntegrationEvent> retained, CancellationToken cancellationToken);
 }
 
-/// <summary>An event with the position the log first gave it.</summary>
-public sealed record LoggedIntegrationEvent(IIntegrationEvent Event, string Position);
+/// <summary>
+/// An event with the position the log first gave it, and the <c>traceparent</c> it was committed under (null when
+/// untraced), so the entry put back still leads to its request's trace.
+/// </summary>
+public sealed record LoggedIntegrationEvent(IIntegrationEvent Event, string Position, string? TraceParent = null);
 
 /// <summary>The log lost events it had (its store restarted empty, was flushed, or failed over behind).</summary>
 public sealed class IntegrationEventLogLostException : Exception

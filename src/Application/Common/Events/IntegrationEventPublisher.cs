@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using CleanSse.Application.Common.Tracing;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -16,9 +18,18 @@ public sealed partial class IntegrationEventPublisher(
     ILogger<IntegrationEventPublisher> logger)
 {
     /// <summary>Publishes <paramref name="events"/> in order, all or none.</summary>
+    /// <param name="events">The committed events, oldest first.</param>
+    /// <param name="cancellationToken">Cancels the publication.</param>
+    /// <param name="traces">
+    /// Where each event's <c>publish</c> span joins its trace (by index): its request's span, or the commit stored with
+    /// its outbox row and a link to the sweep. Without it, every span is a child of the current one.
+    /// </param>
     /// <returns>How many were published: all of them, or none.</returns>
     /// <exception cref="IntegrationEventLogLostException">The log must be restored before anything else goes out.</exception>
-    public async Task<int> PublishAsync(IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken)
+    public async Task<int> PublishAsync(
+        IReadOnlyList<IIntegrationEvent> events,
+        CancellationToken cancellationToken,
+        IReadOnlyList<PublishTrace>? traces = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         if (events.Count == 0)
@@ -26,32 +37,105 @@ public sealed partial class IntegrationEventPublisher(
             return 0;
         }
 
-        IReadOnlyList<string> positions;
-        try
+        if (traces is not null && traces.Count != events.Count)
         {
-            var committed = new IntegrationEventsCommitted(events);
-            await publisher.Publish(committed, cancellationToken);
-            positions = committed.Positions ?? throw new InvalidOperationException("No event log handled the committed events.");
-        }
-        catch (Exception exception) when (exception is not IntegrationEventLogLostException
-            && (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
-        {
-            // All wait, in order, for the next attempt.
-            LogPublishFailed(exception, events.Count, events[0].EventId);
-            return 0;
+            throw new ArgumentException("Every event needs its trace.", nameof(traces));
         }
 
+        var spans = StartPublishSpans(events, traces);
         try
         {
-            await outbox.MarkPublishedAsync([.. events.Select(published => published.EventId)], positions, cancellationToken);
+            IReadOnlyList<string> positions;
+            try
+            {
+                var committed = new IntegrationEventsCommitted(events, spans is null ? null : [.. spans.Select(span => span?.Context ?? default)]);
+                await publisher.Publish(committed, cancellationToken);
+                positions = committed.Positions ?? throw new InvalidOperationException("No event log handled the committed events.");
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                MarkFailed(spans, exception);
+                if (exception is IntegrationEventLogLostException)
+                {
+                    throw;
+                }
+
+                // All wait, in order, for the next attempt.
+                LogPublishFailed(exception, events.Count, events[0].EventId);
+                return 0;
+            }
+
+            try
+            {
+                await outbox.MarkPublishedAsync([.. events.Select(published => published.EventId)], positions, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // They went out; the next attempt appends them again, and the log returns the positions it gave them first.
+                LogMarkFailed(exception, events.Count);
+            }
+
+            return events.Count;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        finally
         {
-            // They went out; the next attempt appends them again, and the log returns the positions it gave them first.
-            LogMarkFailed(exception, events.Count);
+            if (spans is not null)
+            {
+                foreach (var span in spans)
+                {
+                    span?.Dispose();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One <c>publish</c> span per event, each under its own parent, so the events of one batch stay in the traces of
+    /// the requests that committed them; null when no tracer listens.
+    /// </summary>
+    private static Activity?[]? StartPublishSpans(IReadOnlyList<IIntegrationEvent> events, IReadOnlyList<PublishTrace>? traces)
+    {
+        if (!Telemetry.Source.HasListeners())
+        {
+            return null;
         }
 
-        return events.Count;
+        var current = Activity.Current;
+        var spans = new Activity?[events.Count];
+        try
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                var trace = traces is null ? default : traces[i];
+                ActivityLink[]? links = trace.Link == default ? null : [new ActivityLink(trace.Link)];
+                var span = Telemetry.Source.StartActivity($"publish {events[i].GetType().Name}", ActivityKind.Producer, trace.Parent, links: links);
+                span?.SetTag("cleansse.event.id", events[i].EventId);
+                spans[i] = span;
+
+                // Starting a span makes it current; the next event's span is its sibling, not its child.
+                Activity.Current = current;
+            }
+        }
+        catch
+        {
+            Activity.Current = current;
+            throw;
+        }
+
+        return spans;
+    }
+
+    private static void MarkFailed(Activity?[]? spans, Exception exception)
+    {
+        if (spans is null)
+        {
+            return;
+        }
+
+        foreach (var span in spans)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {Count} events from {IntegrationEventId} now; they stay in the outbox")]

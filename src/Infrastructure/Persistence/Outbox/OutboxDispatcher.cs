@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using CleanSse.Application.Common.Events;
+using CleanSse.Application.Common.Tracing;
 using CleanSse.Infrastructure.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -34,8 +36,9 @@ internal sealed partial class OutboxDispatcher(
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
-    // Events handed in by their requests: rows read back for them are not deserialized again.
-    private readonly ConcurrentDictionary<Guid, IIntegrationEvent> _handedIn = new();
+    // Events handed in by their requests: rows read back for them are not deserialized again, and their publication
+    // continues the span of the request that handed them in.
+    private readonly ConcurrentDictionary<Guid, HandedIn> _handedIn = new();
     private readonly Lock _gate = new();
     private List<TaskCompletionSource> _waiting = [];
     private bool _stopped;
@@ -45,6 +48,7 @@ internal sealed partial class OutboxDispatcher(
     {
         ArgumentNullException.ThrowIfNull(committed);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var requestSpan = Activity.Current?.Context ?? default;
         lock (_gate)
         {
             if (_stopped)
@@ -55,7 +59,7 @@ internal sealed partial class OutboxDispatcher(
 
             foreach (var integrationEvent in committed)
             {
-                _handedIn[integrationEvent.EventId] = integrationEvent;
+                _handedIn[integrationEvent.EventId] = new HandedIn(integrationEvent, requestSpan);
             }
 
             _waiting.Add(done);
@@ -201,27 +205,49 @@ internal sealed partial class OutboxDispatcher(
 
             afterId = pending[^1].Id;
             var events = new List<IIntegrationEvent>(pending.Count);
+            var traces = new List<PublishTrace>(pending.Count);
+            var swept = new List<bool>(pending.Count);
             foreach (var message in pending)
             {
                 if (_handedIn.TryGetValue(message.EventId, out var handedIn))
                 {
-                    events.Add(handedIn);
+                    events.Add(handedIn.Event);
+                    traces.Add(new PublishTrace(handedIn.RequestSpan != default ? handedIn.RequestSpan : Telemetry.ContextOf(message.TraceParent)));
+                    swept.Add(false);
                 }
                 else if (TryRead(message) is { } integrationEvent)
                 {
                     events.Add(integrationEvent);
+                    traces.Add(new PublishTrace(Telemetry.ContextOf(message.TraceParent)));
+                    swept.Add(true);
+                }
+            }
+
+            // A span only for batches with events no request handed in: an idle run, or a request's own, would be noise.
+            using var sweep = swept.Contains(true) ? Telemetry.Source.StartActivity("outbox sweep", ActivityKind.Internal) : null;
+            if (sweep is not null)
+            {
+                sweep.SetTag("cleansse.outbox.rows", events.Count);
+                for (var i = 0; i < traces.Count; i++)
+                {
+                    // A swept event continues the commit stored with its row and links this sweep; one stored
+                    // untraced runs under the sweep itself.
+                    if (swept[i])
+                    {
+                        traces[i] = traces[i].Parent == default ? new PublishTrace(sweep.Context) : traces[i] with { Link = sweep.Context };
+                    }
                 }
             }
 
             int published;
             try
             {
-                published = await publishing.PublishAsync(events, cancellationToken);
+                published = await publishing.PublishAsync(events, cancellationToken, traces);
             }
             catch (IntegrationEventLogLostException)
             {
                 await RestoreAsync(store, log, cancellationToken);
-                published = await publishing.PublishAsync(events, cancellationToken);
+                published = await publishing.PublishAsync(events, cancellationToken, traces);
             }
 
             dispatched += published;
@@ -261,7 +287,7 @@ internal sealed partial class OutboxDispatcher(
         {
             if (TryRead(row) is { } integrationEvent)
             {
-                retained.Add(new LoggedIntegrationEvent(integrationEvent, row.LogPosition!));
+                retained.Add(new LoggedIntegrationEvent(integrationEvent, row.LogPosition!, row.TraceParent));
             }
         }
 
@@ -323,6 +349,9 @@ internal sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox sweep failed")]
     private partial void LogSweepFailed(Exception exception);
+
+    /// <summary>An event its request handed in, with the span it was handed in from.</summary>
+    private readonly record struct HandedIn(IIntegrationEvent Event, ActivityContext RequestSpan);
 
     public override void Dispose()
     {

@@ -1,7 +1,10 @@
 namespace CleanSse.Infrastructure.Realtime.EventLog;
 
-/// <summary>One event to append: its SSE type, its data, its de-duplication key and its owner (see <see cref="IEventLog.AppendAsync"/>).</summary>
-public sealed record EventAppend(string Type, string Data, string? DeduplicationKey, string? OwnerId);
+/// <summary>
+/// One event to append: its SSE type, its data, its de-duplication key and its owner (see <see cref="IEventLog.AppendAsync"/>),
+/// and the W3C <c>traceparent</c> of its append span, which the log keeps with it so its delivery continues that trace.
+/// </summary>
+public sealed record EventAppend(string Type, string Data, string? DeduplicationKey, string? OwnerId, string? TraceParent = null);
 
 /// <summary>An event to put back into a log that lost it, under the id it was first logged with.</summary>
 public sealed record EventToRestore(EventAppend Event, string Id);

@@ -34,7 +34,8 @@ public interface IEventLog
         var logged = new LoggedEvent[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
-            var (type, data, key, owner) = events[i];
+            // One by one, each kept under the current span: a log that keeps each event's own traceparent appends batches itself.
+            var (type, data, key, owner, _) = events[i];
             logged[i] = await AppendAsync(type, data, key, owner, cancellationToken);
         }
 

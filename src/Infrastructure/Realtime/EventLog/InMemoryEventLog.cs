@@ -40,43 +40,32 @@ public sealed class InMemoryEventLog : IEventLog
     /// <summary>Drawn when the log starts; part of every id it hands out.</summary>
     public string Epoch { get; }
 
+    // A single append is kept under the span it runs in; a batch carries each event's own span.
     public ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, string? ownerId, CancellationToken cancellationToken)
     {
         var now = _clock.GetUtcNow();
-        LoggedEvent logged;
         lock (_gate)
         {
             TrimExpired(now);
-            if (deduplicationKey is not null && _byKey.TryGetValue(deduplicationKey, out var earlier))
-            {
-                return ValueTask.FromResult(earlier);
-            }
+            return ValueTask.FromResult(Append(new EventAppend(type, data, deduplicationKey, ownerId, Telemetry.CurrentTraceParent()), now));
+        }
+    }
 
-            var sequence = _headSequence + 1;
-            logged = new LoggedEvent(
-                new EventPosition(sequence, 0), FormatId(sequence), type, data, now, deduplicationKey, ownerId, Telemetry.CurrentTraceParent());
-            if (deduplicationKey is not null)
+    public ValueTask<IReadOnlyList<LoggedEvent>> AppendBatchAsync(IReadOnlyList<EventAppend> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var now = _clock.GetUtcNow();
+        var logged = new LoggedEvent[events.Count];
+        lock (_gate)
+        {
+            TrimExpired(now);
+            for (var i = 0; i < events.Count; i++)
             {
-                _byKey[deduplicationKey] = logged;
-            }
-
-            if (_count == _options.MaxEvents)
-            {
-                RemoveOldest();
-            }
-
-            EnsureCapacity();
-            _ring[Index(sequence)] = logged;
-            _count++;
-            _headSequence = sequence;
-
-            foreach (var subscriber in _subscribers)
-            {
-                subscriber.Writer.TryWrite(logged);
+                logged[i] = Append(events[i], now);
             }
         }
 
-        return ValueTask.FromResult(logged);
+        return ValueTask.FromResult<IReadOnlyList<LoggedEvent>>(logged);
     }
 
     public DateTimeOffset? LoggedNoEarlierThan(string id)
@@ -172,6 +161,39 @@ public sealed class InMemoryEventLog : IEventLog
                 _subscribers.Remove(channel);
             }
         }
+    }
+
+    private LoggedEvent Append(EventAppend append, DateTimeOffset now)
+    {
+        var (type, data, deduplicationKey, ownerId, traceParent) = append;
+        if (deduplicationKey is not null && _byKey.TryGetValue(deduplicationKey, out var earlier))
+        {
+            return earlier;
+        }
+
+        var sequence = _headSequence + 1;
+        var logged = new LoggedEvent(new EventPosition(sequence, 0), FormatId(sequence), type, data, now, deduplicationKey, ownerId, traceParent);
+        if (deduplicationKey is not null)
+        {
+            _byKey[deduplicationKey] = logged;
+        }
+
+        if (_count == _options.MaxEvents)
+        {
+            RemoveOldest();
+        }
+
+        EnsureCapacity();
+        _ring[Index(sequence)] = logged;
+        _count++;
+        _headSequence = sequence;
+
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.Writer.TryWrite(logged);
+        }
+
+        return logged;
     }
 
     private string FormatId(long sequence) => string.Create(CultureInfo.InvariantCulture, $"{Epoch}-{sequence}");

@@ -10,6 +10,6 @@ public sealed class IntegrationEventsCommittedSsePublisher(OrderEventsSsePublish
     public async ValueTask Handle(IntegrationEventsCommitted notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        notification.RecordPositions(await stream.AppendAsync(notification.Events, cancellationToken));
+        notification.RecordPositions(await stream.AppendAsync(notification.Events, notification.Traces, cancellationToken));
     }
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using CleanSse.Application.Common.Events;
+using CleanSse.Application.Common.Tracing;
 using CleanSse.Application.Orders.Events;
 using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Realtime.EventLog;
@@ -31,39 +33,83 @@ public sealed partial class OrderEventsSsePublisher(
         return integrationEvent.EventId.ToString("N", CultureInfo.InvariantCulture);
     }
 
-    public async Task<IReadOnlyList<string>> AppendAsync(IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> AppendAsync(IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken) =>
+        AppendAsync(events, parents: null, cancellationToken);
+
+    /// <param name="events">The committed events, oldest first.</param>
+    /// <param name="parents">
+    /// Each event's <c>publish</c> span (by index), under which its <c>append</c> span starts; without it, the current span.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the append.</param>
+    /// <returns>The log position of each event, in order.</returns>
+    public async Task<IReadOnlyList<string>> AppendAsync(
+        IReadOnlyList<IIntegrationEvent> events,
+        IReadOnlyList<ActivityContext>? parents,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var appends = new EventAppend[events.Count];
-        for (var i = 0; i < events.Count; i++)
+        if (parents is not null && parents.Count != events.Count)
         {
-            appends[i] = ToAppend(events[i]);
+            throw new ArgumentException("Every event needs its parent span.", nameof(parents));
         }
 
-        IReadOnlyList<LoggedEvent> logged;
+        // StackExchange.Redis's instrumentation is a prerelease package: each event's append is traced here, for either
+        // log, and the log keeps that span's context with the event, so each delivery continues it.
+        var spans = Telemetry.Source.HasListeners() ? new Activity?[events.Count] : null;
+        var appends = new EventAppend[events.Count];
         try
         {
-            logged = await log.AppendBatchAsync(appends, cancellationToken);
-        }
-        catch (EventLogLostException exception)
-        {
-            throw new IntegrationEventLogLostException(exception.Message, exception);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            metrics.PublishFailed();
-            throw;
-        }
+            for (var i = 0; i < events.Count; i++)
+            {
+                appends[i] = ToAppend(events[i]);
+                if (spans is not null)
+                {
+                    spans[i] = StartAppendSpan(appends[i].Type, events[i], parents is null ? default : parents[i]);
+                    if (spans[i] is { IdFormat: ActivityIdFormat.W3C } span)
+                    {
+                        appends[i] = appends[i] with { TraceParent = span.Id };
+                    }
+                }
+            }
 
-        var positions = new string[logged.Count];
-        for (var i = 0; i < logged.Count; i++)
-        {
-            metrics.EventPublished();
-            positions[i] = logged[i].Id;
-            LogPublished(logged[i].Type, events[i].EventId, logged[i].Id);
-        }
+            IReadOnlyList<LoggedEvent> logged;
+            try
+            {
+                logged = await log.AppendBatchAsync(appends, cancellationToken);
+            }
+            catch (EventLogLostException exception)
+            {
+                MarkFailed(spans, exception);
+                throw new IntegrationEventLogLostException(exception.Message, exception);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                metrics.PublishFailed();
+                MarkFailed(spans, exception);
+                throw;
+            }
 
-        return positions;
+            var positions = new string[logged.Count];
+            for (var i = 0; i < logged.Count; i++)
+            {
+                metrics.EventPublished();
+                positions[i] = logged[i].Id;
+                spans?[i]?.SetTag("cleansse.stream.event_id", logged[i].Id);
+                LogPublished(logged[i].Type, events[i].EventId, logged[i].Id);
+            }
+
+            return positions;
+        }
+        finally
+        {
+            if (spans is not null)
+            {
+                foreach (var span in spans)
+                {
+                    span?.Dispose();
+                }
+            }
+        }
     }
 
     public async Task<bool> IsIntactAsync(CancellationToken cancellationToken) => await log.IsIntactAsync(cancellationToken);
@@ -71,9 +117,35 @@ public sealed partial class OrderEventsSsePublisher(
     public async Task RestoreAsync(IReadOnlyList<LoggedIntegrationEvent> retained, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(retained);
-        EventToRestore[] restore = [.. retained.Select(kept => new EventToRestore(ToAppend(kept.Event), kept.Position))];
+        EventToRestore[] restore = [.. retained.Select(kept => new EventToRestore(ToAppend(kept.Event) with { TraceParent = kept.TraceParent }, kept.Position))];
         await log.RestoreAsync(restore, cancellationToken);
         LogRestored(restore.Length);
+    }
+
+    /// <summary>
+    /// The event's <c>append</c> span, a child of <paramref name="parent"/> (or of the current span). The current span is
+    /// left as it was, so the appends of one batch are siblings under their own publications, not nested in each other.
+    /// </summary>
+    private static Activity? StartAppendSpan(string sseType, IIntegrationEvent integrationEvent, ActivityContext parent)
+    {
+        var current = Activity.Current;
+        var span = Telemetry.Source.StartActivity($"append {sseType}", ActivityKind.Producer, parent);
+        Activity.Current = current;
+        span?.SetTag("cleansse.event.id", integrationEvent.EventId);
+        return span;
+    }
+
+    private static void MarkFailed(Activity?[]? spans, Exception exception)
+    {
+        if (spans is null)
+        {
+            return;
+        }
+
+        foreach (var span in spans)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+        }
     }
 
     /// <summary>The stream event of an order event: its SSE type and its owner, with the payload JSON as its data.</summary>

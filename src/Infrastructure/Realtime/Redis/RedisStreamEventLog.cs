@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using CleanSse.Application.Common.Tracing;
 using CleanSse.Infrastructure.Realtime.EventLog;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,9 @@ internal sealed partial class RedisStreamEventLog(
 
     // The event's owner; absent or empty (an entry written before owners were kept) means staff only.
     private const string OwnerField = "o";
+
+    // The W3C traceparent of the append; absent or empty when it was not traced.
+    private const string TraceParentField = "p";
 
     // Checks that the log still holds what it had, then appends a batch atomically: a key seen before returns the id
     // it was logged under; otherwise XADD trimmed by count, and the key remembered for as long as the history lasts;
@@ -54,12 +58,12 @@ internal sealed partial class RedisStreamEventLog(
           if lm < km or (lm == km and ls < ks) then return {'lost'} end
         end
         local out = {'ok', gen}
-        for i = 7, #ARGV, 4 do
+        for i = 7, #ARGV, 5 do
           local key = ARGV[i + 2]
           local id = false
           if key ~= '' then id = redis.call('GET', ARGV[1] .. key) end
           if not id then
-            id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 't', ARGV[i], 'd', ARGV[i + 1], 'k', key, 'o', ARGV[i + 3])
+            id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 't', ARGV[i], 'd', ARGV[i + 1], 'k', key, 'o', ARGV[i + 3], 'p', ARGV[i + 4])
             if key ~= '' then redis.call('SET', ARGV[1] .. key, id, 'PX', ARGV[3]) end
           end
           out[#out + 1] = id
@@ -112,9 +116,9 @@ internal sealed partial class RedisStreamEventLog(
             last = boundary
           end
         end
-        for i = 6, #ARGV, 5 do
+        for i = 6, #ARGV, 6 do
           if less(last, ARGV[i]) then
-            redis.call('XADD', KEYS[1], ARGV[i], 't', ARGV[i + 1], 'd', ARGV[i + 2], 'k', ARGV[i + 3], 'o', ARGV[i + 4])
+            redis.call('XADD', KEYS[1], ARGV[i], 't', ARGV[i + 1], 'd', ARGV[i + 2], 'k', ARGV[i + 3], 'o', ARGV[i + 4], 'p', ARGV[i + 5])
             if ARGV[i + 3] ~= '' then redis.call('SET', ARGV[1] .. ARGV[i + 3], ARGV[i], 'PX', ARGV[3]) end
             last = ARGV[i]
           end
@@ -153,8 +157,9 @@ internal sealed partial class RedisStreamEventLog(
     private string? _generation;
     private EventPosition _newestSeen;
 
+    // A single append is kept under the span it runs in; a batch carries each event's own span.
     public async ValueTask<LoggedEvent> AppendAsync(string type, string data, string? deduplicationKey, string? ownerId, CancellationToken cancellationToken) =>
-        (await AppendBatchAsync([new EventAppend(type, data, deduplicationKey, ownerId)], cancellationToken))[0];
+        (await AppendBatchAsync([new EventAppend(type, data, deduplicationKey, ownerId, Telemetry.CurrentTraceParent())], cancellationToken))[0];
 
     public async ValueTask<IReadOnlyList<LoggedEvent>> AppendBatchAsync(IReadOnlyList<EventAppend> events, CancellationToken cancellationToken)
     {
@@ -174,7 +179,7 @@ internal sealed partial class RedisStreamEventLog(
         var db = await connections.CommandsAsync();
         var options = history.Value;
         var (known, newest) = Known();
-        var arguments = new RedisValue[6 + (4 * events.Count)];
+        var arguments = new RedisValue[6 + (5 * events.Count)];
         arguments[0] = redis.DeduplicationKey(string.Empty);
         arguments[1] = options.MaxEvents;
         arguments[2] = (long)options.MaxAge.TotalMilliseconds;
@@ -183,11 +188,12 @@ internal sealed partial class RedisStreamEventLog(
         arguments[5] = NewGeneration();
         for (var i = 0; i < events.Count; i++)
         {
-            var (type, data, key, owner) = events[i];
-            arguments[6 + (4 * i)] = type;
-            arguments[7 + (4 * i)] = data;
-            arguments[8 + (4 * i)] = key ?? string.Empty;
-            arguments[9 + (4 * i)] = owner ?? string.Empty;
+            var (type, data, key, owner, traceParent) = events[i];
+            arguments[6 + (5 * i)] = type;
+            arguments[7 + (5 * i)] = data;
+            arguments[8 + (5 * i)] = key ?? string.Empty;
+            arguments[9 + (5 * i)] = owner ?? string.Empty;
+            arguments[10 + (5 * i)] = traceParent ?? string.Empty;
         }
 
         var result = (RedisResult[])(await db.ScriptEvaluateAsync(AppendScript, [_stream, _generationKey], arguments))!;
@@ -201,8 +207,8 @@ internal sealed partial class RedisStreamEventLog(
         for (var i = 0; i < events.Count; i++)
         {
             var id = (string)result[i + 2]!;
-            var (type, data, key, owner) = events[i];
-            logged[i] = new LoggedEvent(ParsePosition(id), id, type, data, now, key, owner);
+            var (type, data, key, owner, traceParent) = events[i];
+            logged[i] = new LoggedEvent(ParsePosition(id), id, type, data, now, key, owner, traceParent);
         }
 
         Saw((string?)result[1], logged[^1].Position);
@@ -229,7 +235,7 @@ internal sealed partial class RedisStreamEventLog(
             .Where(restore => restore.Position is not null)
             .OrderBy(restore => restore.Position!.Value)
             .ToList();
-        var arguments = new List<RedisValue>(5 + (5 * ordered.Count))
+        var arguments = new List<RedisValue>(5 + (6 * ordered.Count))
         {
             redis.DeduplicationKey(string.Empty),
             options.MaxEvents,
@@ -244,6 +250,7 @@ internal sealed partial class RedisStreamEventLog(
             arguments.Add(append.Data);
             arguments.Add(append.DeduplicationKey ?? string.Empty);
             arguments.Add(append.OwnerId ?? string.Empty);
+            arguments.Add(append.TraceParent ?? string.Empty);
         }
 
         var generation = (string?)await db.ScriptEvaluateAsync(RestoreScript, [_stream, _generationKey], [.. arguments]);
@@ -477,6 +484,7 @@ internal sealed partial class RedisStreamEventLog(
         var id = entry.Id.ToString();
         var key = entry[KeyField].ToString();
         var owner = entry[OwnerField].ToString();
+        var traceParent = entry[TraceParentField].ToString();
         return new LoggedEvent(
             ParsePosition(id),
             id,
@@ -484,7 +492,8 @@ internal sealed partial class RedisStreamEventLog(
             entry[DataField].ToString(),
             DateTimeOffset.FromUnixTimeMilliseconds(ParsePosition(id).Major),
             string.IsNullOrEmpty(key) ? null : key,
-            string.IsNullOrEmpty(owner) ? null : owner);
+            string.IsNullOrEmpty(owner) ? null : owner,
+            string.IsNullOrEmpty(traceParent) ? null : traceParent);
     }
 
     private List<LoggedEvent> ParseXRead(RedisResult result)

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using CleanSse.Application.Common.Events;
+using CleanSse.Application.Common.Tracing;
 using CleanSse.Application.UnitTests.TestKit;
 using Mediator;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -108,4 +111,45 @@ public sealed class IntegrationEventPublisherTests
 
         await Should.ThrowAsync<OperationCanceledException>(() => _publishing.PublishAsync([SampleEvents.Created()], cancelled.Token));
     }
+    [Fact]
+    public async Task Each_event_of_a_batch_gets_its_own_publish_span_under_its_own_parent_and_the_log_gets_each_context()
+    {
+        var stopped = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == Telemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        IReadOnlyList<ActivityContext>? handedToLog = null;
+        _publisher.Publish(Arg.Any<IntegrationEventsCommitted>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            var committed = call.Arg<IntegrationEventsCommitted>();
+            handedToLog = committed.Traces;
+            committed.RecordPositions([.. committed.Events.Select((_, index) => $"1-{index}")]);
+            return ValueTask.CompletedTask;
+        });
+        IIntegrationEvent[] events = [SampleEvents.Created(), SampleEvents.Created(), SampleEvents.Created()];
+        var committedA = NewContext();
+        var sweep = NewContext();
+        var requestB = NewContext();
+
+        using var outer = new Activity("request").SetIdFormat(ActivityIdFormat.W3C).Start();
+        await _publishing.PublishAsync(events, TestContext.Current.CancellationToken, [new PublishTrace(committedA, sweep), new PublishTrace(requestB), default]);
+
+        Activity.Current.ShouldBe(outer, "the batch's spans leave the current span as it was");
+        var spans = events.Select(e => stopped.Single(span => Equals(span.GetTagItem("cleansse.event.id"), e.EventId))).ToList();
+        spans.ShouldAllBe(span => span.DisplayName == "publish OrderCreated");
+        (spans[0].TraceId, spans[0].ParentSpanId).ShouldBe((committedA.TraceId, committedA.SpanId));
+        spans[0].Links.Select(link => link.Context).ShouldBe([sweep]);
+        (spans[1].TraceId, spans[1].ParentSpanId).ShouldBe((requestB.TraceId, requestB.SpanId));
+        spans[1].Links.ShouldBeEmpty();
+        (spans[2].TraceId, spans[2].ParentSpanId).ShouldBe((outer.TraceId, outer.SpanId), "without a trace of its own it continues the current span, not its sibling");
+        handedToLog.ShouldNotBeNull().ShouldBe(spans.Select(span => span.Context));
+    }
+
+    private static ActivityContext NewContext() =>
+        new(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
 }
+

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using CleanSse.Infrastructure.Realtime.EventLog;
 using Microsoft.Extensions.Options;
@@ -482,6 +483,38 @@ public sealed class InMemoryEventLogTests
 
     private static string IdOf(InMemoryEventLog log, long sequence) =>
         string.Create(CultureInfo.InvariantCulture, $"{log.Epoch}-{sequence}");
+
+    [Fact]
+    public async Task An_event_keeps_the_traceparent_of_the_span_it_was_appended_in()
+    {
+        var log = CreateLog();
+        LoggedEvent traced;
+        string? appendSpan;
+        using (var append = new Activity("append").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            appendSpan = append.Id;
+            traced = await log.AppendAsync("new-order", "{}", Token);
+        }
+
+        traced.TraceParent.ShouldNotBeNull();
+        traced.TraceParent.ShouldBe(appendSpan);
+        (await log.ReadAfterAsync(EventPosition.Origin, 10, Token)).Single().TraceParent.ShouldBe(appendSpan);
+    }
+
+    [Fact]
+    public async Task Each_event_of_a_batch_keeps_its_own_traceparent()
+    {
+        var log = CreateLog();
+        const string First = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        const string Second = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        var logged = await log.AppendBatchAsync(
+            [new EventAppend("new-order", "{}", "a", null, First), new EventAppend("order-updated", "{}", "b", null, Second), new EventAppend("order-updated", "{}", "c", null)],
+            Token);
+
+        logged.Select(entry => entry.TraceParent).ShouldBe([First, Second, null]);
+        (await log.ReadAfterAsync(EventPosition.Origin, 10, Token)).Select(entry => entry.TraceParent).ShouldBe([First, Second, null]);
+    }
 
     private InMemoryEventLog CreateLog(int maxEvents = 10_000, TimeSpan? maxAge = null) =>
         new(Options.Create(new EventLogOptions { MaxEvents = maxEvents, MaxAge = maxAge ?? TimeSpan.FromHours(1) }), _clock);

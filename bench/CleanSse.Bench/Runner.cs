@@ -36,9 +36,19 @@ public sealed class Runner(BenchOptions options, string repositoryRoot, string c
 
             if (options.MemoryClients > 0)
             {
-                foreach (var mode in options.MemoryModes)
+                for (var i = 0; i < options.MemoryModes.Count; i++)
                 {
-                    result.Memory.Add(await MeasureMemoryAsync(server, kind.Protocol, mode, result.Errors));
+                    var mode = options.MemoryModes[i];
+                    if (i == 0)
+                    {
+                        result.Memory.Add(await MeasureMemoryAsync(server, kind.Protocol, mode, result.Errors));
+                        continue;
+                    }
+
+                    // A process keeps the heap an earlier arrival grew: each later arrival gets a server of its own.
+                    await using var fresh = await StartAsync(kind, $"{kind.Name}-{mode.ToString().ToLowerInvariant()}", redisPrefix: null);
+                    await WarmUpAsync(fresh, kind.Protocol);
+                    result.Memory.Add(await MeasureMemoryAsync(fresh, kind.Protocol, mode, result.Errors));
                 }
             }
 

@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
+using CleanSse.Application.Common.Persistence;
+using CleanSse.Domain.Orders;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.TestKit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanSse.Api.FunctionalTests.Streams;
 
@@ -51,6 +54,47 @@ public sealed class HistoryGapTests(HistoryGapFixture fixture) : IClassFixture<H
         var replayed = await stream.ReadEventsAsync(HistoryGapFixture.RetainedEvents);
 
         replayed.Select(e => e.Id).ShouldBe(ids.TakeLast(HistoryGapFixture.RetainedEvents), stream.Transcript);
+    }
+
+    [Fact]
+    public async Task A_reset_past_a_thousand_orders_is_recovered_through_its_changedSince()
+    {
+        // Regression: the reload a reset asked for, GET /api/orders, stopped at the newest 1,000 orders, so a change to
+        // an older one, made while the client was away, was lost to it for good.
+        var cancellation = TestContext.Current.CancellationToken;
+        var oldest = string.Empty;
+        await using (var scope = fixture.Host.Services.CreateAsyncScope())
+        {
+            var repository = scope.ServiceProvider.GetRequiredService<IOrderRepository>();
+            var start = DateTimeOffset.UtcNow.AddDays(-2);
+            for (var i = 0; i < 1005; i++)
+            {
+                var createdAt = start.AddMilliseconds(i);
+                var order = Order.Create(Guid.CreateVersion7(createdAt).ToString("N"), "bulk-owner", $"bulk {i}", [new OrderLine("A", 1, 1m)], null, createdAt);
+                oldest = i == 0 ? order.Id : oldest;
+                repository.Add(order);
+            }
+
+            await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(cancellation);
+        }
+
+        var ids = await PublishAndCollectIdsAsync(HistoryGapFixture.RetainedEvents + 3);
+        var lastSeen = ids[1];
+        await OrdersApi.ChangeStatusAsync(oldest, "paid", cancellation);
+        await PublishAndCollectIdsAsync(HistoryGapFixture.RetainedEvents);
+
+        await using var stream = await SseReader.ConnectAsync(fixture.Host, lastEventIdHeader: lastSeen);
+        var reset = await stream.ReadEventAsync();
+        reset.EventType.ShouldBe("reset", stream.Transcript);
+        var changedSince = JsonNode.Parse(reset.Data!)!["changedSince"]!.GetValue<DateTimeOffset>();
+
+        var reloaded = await OrdersApi.ListAllAsync(
+            $"limit=200&changedSince={Uri.EscapeDataString(changedSince.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}", cancellation);
+
+        reloaded.ShouldContain(order => order.Id == oldest && order.Status == "paid", "the change to the oldest order");
+        reloaded.ShouldNotContain(order => order.Customer.StartsWith("bulk ", StringComparison.Ordinal) && order.Id != oldest, "orders unchanged since long before");
+        (await OrdersApi.ListAllAsync("limit=200", cancellation)).Count(order => order.Customer.StartsWith("bulk ", StringComparison.Ordinal))
+            .ShouldBe(1005, "walking every page reloads everything, past a thousand");
     }
 
     private async Task<IReadOnlyList<string>> PublishAndCollectIdsAsync(int count)

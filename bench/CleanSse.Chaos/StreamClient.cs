@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text.Json;
 using CleanSse.TestKit;
 
@@ -59,7 +60,8 @@ public sealed class StreamClient(int number, CuttingProxy proxy, Func<HttpClient
             {
                 return;
             }
-            catch (Exception exception) when (exception is HttpRequestException or IOException or JsonException
+            // A connection the proxy accepted and then reset can surface as a bare SocketException from the connect.
+            catch (Exception exception) when (exception is HttpRequestException or IOException or JsonException or SocketException
                 || (exception is OperationCanceledException && !stopping.IsCancellationRequested))
             {
                 // Cut, reset, or the instance is down: come back as a browser would.
@@ -282,7 +284,7 @@ public sealed class StreamClient(int number, CuttingProxy proxy, Func<HttpClient
 
                 return;
             }
-            catch (Exception exception) when (exception is HttpRequestException or IOException or JsonException or OperationCanceledException)
+            catch (Exception exception) when (exception is HttpRequestException or IOException or JsonException or SocketException or OperationCanceledException)
             {
                 if (waited.Elapsed > TimeSpan.FromMinutes(2))
                 {

@@ -4,7 +4,7 @@ using System.Text;
 namespace CleanSse.Chaos;
 
 /// <summary>The counts of one client's checks.</summary>
-public sealed record ClientCounts(int Number, int Connections, int Events, int Resets, int IncrementalReloads, int Lost, int Duplicates, int Reordered, int Recovered);
+public sealed record ClientCounts(int Number, int Connections, int Events, int Resets, int IncrementalReloads, int StartLoads, int Lost, int Duplicates, int Reordered, int Recovered);
 
 /// <summary>What a chaos run did and found. <see cref="Passed"/> when nothing was lost, duplicated or reordered.</summary>
 public sealed record ChaosReport(
@@ -38,7 +38,7 @@ public sealed record ChaosReport(
         text.AppendLine(c, $"outbox: {OutboxPending} rows still waiting");
         foreach (var client in Clients)
         {
-            text.AppendLine(c, $"client {client.Number}: {client.Connections} connections, {client.Events} events, {client.Resets} resets ({client.IncrementalReloads} with changedSince), {client.Recovered} changes recovered by a reset, {client.Lost} lost, {client.Duplicates} duplicates, {client.Reordered} reordered");
+            text.AppendLine(c, $"client {client.Number}: {client.Connections} connections, {client.Events} events, {client.Resets} resets ({client.IncrementalReloads} with changedSince), {client.StartLoads} loads on a fresh start, {client.Recovered} changes recovered by a reload, {client.Lost} lost, {client.Duplicates} duplicates, {client.Reordered} reordered");
         }
 
         foreach (var problem in Problems.Take(25))

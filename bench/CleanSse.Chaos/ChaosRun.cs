@@ -467,7 +467,7 @@ public sealed class ChaosRun : IAsyncDisposable
                 }
             }
 
-            counts.Add(new ClientCounts(client.Number, client.Connections, client.Events, client.Resets, client.IncrementalReloads, lost, duplicates, reordered, recovered));
+            counts.Add(new ClientCounts(client.Number, client.Connections, client.Events, client.Resets, client.IncrementalReloads, client.StartLoads, lost, duplicates, reordered, recovered));
         }
 
         return new ChaosReport(

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text.Json;
 using CleanSse.TestKit;
 
@@ -11,7 +12,8 @@ public readonly record struct Received(string Status, int Epoch);
 /// <summary>
 /// A resuming stream client behind a cutting proxy of its own, as a browser behind a flaky network or balancer: it
 /// reconnects with the last event id it had, and when told <c>reset</c> it reloads the orders (walking <c>next</c>,
-/// from the reset's <c>changedSince</c> when it has one) before it applies anything else. It keeps every event it was
+/// from the reset's <c>changedSince</c> when it has one) before it applies anything else. Without an id yet (no event
+/// reached it), its stream starts at the log's head, so on <c>connected</c> it loads every order first, as a new tab does. It keeps every event it was
 /// given and every reload, for the checks.
 /// </summary>
 public sealed class StreamClient(int number, CuttingProxy proxy, Func<HttpClient> anyInstance, string accessToken) : IAsyncDisposable
@@ -22,6 +24,8 @@ public sealed class StreamClient(int number, CuttingProxy proxy, Func<HttpClient
     private string? _lastEventId;
     private int _connections;
     private int _events;
+    private int _resets;
+    private int _startLoads;
 
     public int Number => number;
 
@@ -31,16 +35,10 @@ public sealed class StreamClient(int number, CuttingProxy proxy, Func<HttpClient
 
     public int Events => Volatile.Read(ref _events);
 
-    public int Resets
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _reloads.Count;
-            }
-        }
-    }
+    public int Resets => Volatile.Read(ref _resets);
+
+    /// <summary>How many streams opened without an id (a fresh start) loaded every order on <c>connected</c>.</summary>
+    public int StartLoads => Volatile.Read(ref _startLoads);
 
     /// <summary>How many reset reloads used <c>changedSince</c> rather than every page.</summary>
     public int IncrementalReloads { get; private set; }
@@ -62,7 +60,8 @@ public sealed class StreamClient(int number, CuttingProxy proxy, Func<HttpClient
             {
                 return;
             }
-            catch (Exception exception) when (exception is HttpRequestException or IOException or JsonException
+            // A connection the proxy accepted and then reset can surface as a bare SocketException from the connect.
+            catch (Exception exception) when (exception is HttpRequestException or IOException or JsonException or SocketException
                 || (exception is OperationCanceledException && !stopping.IsCancellationRequested))
             {
                 // Cut, reset, or the instance is down: come back as a browser would.
@@ -151,7 +150,10 @@ public sealed class StreamClient(int number, CuttingProxy proxy, Func<HttpClient
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/events");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        if (_lastEventId is not null)
+        // Without an id the stream starts at the log's head, like a new tab: what was committed before it is loaded
+        // on `connected`, or a first stream cut before its first event would leave those orders unknown for good.
+        var fresh = _lastEventId is null;
+        if (!fresh)
         {
             request.Headers.Add("Last-Event-ID", _lastEventId);
         }
@@ -173,7 +175,7 @@ public sealed class StreamClient(int number, CuttingProxy proxy, Func<HttpClient
             {
                 if (data.Count > 0 || type is not null)
                 {
-                    await DispatchAsync(type, id, string.Join('\n', data));
+                    await DispatchAsync(type, id, string.Join('\n', data), fresh);
                 }
 
                 type = null;
@@ -205,12 +207,17 @@ public sealed class StreamClient(int number, CuttingProxy proxy, Func<HttpClient
         }
     }
 
-    private async Task DispatchAsync(string? type, string? id, string data)
+    private async Task DispatchAsync(string? type, string? id, string data, bool fresh)
     {
         switch (type)
         {
             case "reset":
                 await ReloadAsync(data);
+                Interlocked.Increment(ref _resets);
+                break;
+            case null when fresh && IsConnected(data):
+                await ReloadAsync("{}");
+                Interlocked.Increment(ref _startLoads);
                 break;
             case "new-order" or "order-updated":
                 using (var order = JsonDocument.Parse(data))
@@ -237,6 +244,15 @@ public sealed class StreamClient(int number, CuttingProxy proxy, Func<HttpClient
         {
             _lastEventId = id;
         }
+    }
+
+    private static bool IsConnected(string data)
+    {
+        using var message = JsonDocument.Parse(data);
+        return message.RootElement.ValueKind == JsonValueKind.Object
+            && message.RootElement.TryGetProperty("type", out var kind)
+            && kind.ValueKind == JsonValueKind.String
+            && kind.GetString() == "connected";
     }
 
     /// <summary>Reloads what the reset says was missed, retrying on any instance until a whole walk succeeds.</summary>
@@ -268,7 +284,7 @@ public sealed class StreamClient(int number, CuttingProxy proxy, Func<HttpClient
 
                 return;
             }
-            catch (Exception exception) when (exception is HttpRequestException or IOException or JsonException or OperationCanceledException)
+            catch (Exception exception) when (exception is HttpRequestException or IOException or JsonException or SocketException or OperationCanceledException)
             {
                 if (waited.Elapsed > TimeSpan.FromMinutes(2))
                 {

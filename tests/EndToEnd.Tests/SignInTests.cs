@@ -146,7 +146,7 @@ public sealed class SignInTests(BrowserFixture browser, SqliteServiceProcess ser
         await session.Context.ClearCookiesAsync();
         await dashboard.FillOrderAsync(Names.Unique("Too late"));
         await dashboard.SubmitAsync();
-        await Expect(dashboard.SignInForm).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.SignInForm).ToBeVisibleAsync(new() { Timeout = Dashboard.RecoveryTimeout });
         await Expect(dashboard.SignInNotice).ToContainTextAsync("session has ended");
         await OpenStreamsShouldBecomeAsync(own.Process, 0);
 

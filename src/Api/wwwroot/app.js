@@ -107,6 +107,8 @@ function startSession(user, { focus = false } = {}) {
     $('empty').hidden = !store.loaded || sorted.length > 0;
     $('empty').textContent = store.filter ? `No ${store.filter} orders.` : allOrdersEmpty;
     $('load-older').hidden = !store.loaded || store.next === null;
+    // Says when the list has loaded at least once, for whoever watches the page (the browser tests).
+    document.documentElement.dataset.ordersLoaded = String(store.loaded);
   };
   store.addEventListener('change', (event) => render(event.detail.freshIds));
 

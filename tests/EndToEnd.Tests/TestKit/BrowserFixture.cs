@@ -145,6 +145,7 @@ public sealed class BrowserSession(IBrowserContext context) : IAsyncDisposable
         await SignInAsync(baseAddress, user ?? TestUsers.Staff);
         var dashboard = await OpenPageAsync(baseAddress);
         await Expect(dashboard.Connection).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+        await WaitForFirstLoadAsync(dashboard);
         return dashboard;
     }
 
@@ -153,8 +154,15 @@ public sealed class BrowserSession(IBrowserContext context) : IAsyncDisposable
     {
         var dashboard = await OpenPageAsync(baseAddress);
         await Expect(dashboard.Connection).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+        await WaitForFirstLoadAsync(dashboard);
         return dashboard;
     }
+
+    // The stream turns live before the list it asks for on connecting has come back: a test that counts what the page
+    // loads afterwards starts only once that first load has come back, loaded or shown as failed.
+    private static Task WaitForFirstLoadAsync(Dashboard dashboard) =>
+        Expect(dashboard.Page.Locator("html[data-orders-loaded='true']").Or(dashboard.LoadError).First)
+            .ToBeVisibleAsync(new() { Timeout = 15_000 });
 
     /// <summary>
     /// Opens the dashboard at <paramref name="baseAddress"/> in a new tab as it is, signed in or not, without waiting

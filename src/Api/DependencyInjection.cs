@@ -22,7 +22,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serilog;
+using Serilog.Extensions.Logging;
 using Serilog.Formatting.Compact;
 
 namespace CleanSse.Api;
@@ -83,6 +85,9 @@ public static class DependencyInjection
 
     /// <summary>Where traces are sent (OTLP); unset, no trace leaves the process.</summary>
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary><c>true</c> records traces without an OTLP endpoint, for an exporter the host adds itself.</summary>
+    public const string TracingEnabledKey = "Tracing:Enabled";
 
     /// <summary><c>json</c> for JSON console lines.</summary>
     public const string ConsoleFormatKey = "Serilog:Console:Format";
@@ -161,23 +166,35 @@ public static class DependencyInjection
             }
         });
 
+        // Serilog's own factory builds a new logger, enrichers and all, on every CreateLogger call, and authentication
+        // handlers ask for one on every request (a stream keeps its handlers' loggers for its whole life). The framework's
+        // factory keeps one per category; it passes every level on, so Serilog's MinimumLevel still decides.
+        services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(provider => new LoggerFactory(
+            [new SerilogLoggerProvider(provider.GetRequiredService<Serilog.ILogger>())],
+            new LoggerFilterOptions { MinLevel = LogLevel.Trace })));
+
         var telemetry = services.AddOpenTelemetry();
         telemetry.WithMetrics(metrics => metrics
             .AddMeter(RealtimeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
-        telemetry.WithTracing(tracing =>
+        // Spans are recorded only when they go somewhere: without an exporter every request would still build an
+        // activity, its tags and its links for nobody. The standard variable switches the OTLP exporter on (the
+        // exporter reads it, and the other OTEL_* settings, itself); Tracing:Enabled records for an exporter added in code.
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]);
+        if (otlp || builder.Configuration.GetValue<bool>(TracingEnabledKey))
         {
-            tracing
-                .AddSource(Telemetry.SourceName)
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation();
-
-            // The standard variable switches the exporter on; the exporter reads it (and the other OTEL_* settings) itself.
-            if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
+            telemetry.WithTracing(tracing =>
             {
-                tracing.AddOtlpExporter();
-            }
-        });
+                tracing
+                    .AddSource(Telemetry.SourceName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation();
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+        }
 
         return builder;
     }

@@ -31,8 +31,10 @@ app.UseExceptionHandler();
 // Unknown routes (404), wrong methods (405) and wrong content types (415) get problem details too. An event stream
 // always writes its own body, refusals included, so it does not carry this middleware for its whole life.
 app.UseWhen(context => !EventsEndpoints.IsStreamRequest(context.Request), branch => branch.UseStatusCodePages());
-app.UseDefaultFiles();
-app.UseStaticFiles();
+// The dashboard's files: API, health and metrics requests never look for a file on disk.
+app.UseWhen(
+    context => !IsServicePath(context.Request.Path),
+    branch => branch.UseDefaultFiles().UseStaticFiles());
 
 app.UseWhen(
     context => context.Request.Path.StartsWithSegments("/api"),
@@ -49,6 +51,9 @@ app.MapServiceEndpoints();
 await app.WarmUpAsync();
 await app.RunAsync();
 return 0;
+
+static bool IsServicePath(PathString path) =>
+    path.StartsWithSegments("/api") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/metrics");
 
 /// <summary>The entry point, visible to the functional tests' host factory.</summary>
 public partial class Program;

@@ -21,7 +21,7 @@ public sealed class OrderTraceTests
     public async Task One_trace_runs_from_the_POST_to_the_delivery_on_an_open_stream()
     {
         var spans = new SpanCollection();
-        await using var host = await ServiceHost.StartAsync(configureServices: services => Export(services, spans), cancellationToken: Token);
+        await using var host = await ServiceHost.StartAsync(Recording, configureServices: services => Export(services, spans), cancellationToken: Token);
         await using var stream = await SseReader.OpenAsync(host);
         (await stream.ReadBlockAsync(TimeSpan.FromSeconds(10)))!.Data.ShouldBe("""{"type":"connected"}""");
 
@@ -52,7 +52,7 @@ public sealed class OrderTraceTests
         var spans = new SpanCollection();
         var failing = new FailingAppends();
         await using var host = await ServiceHost.StartAsync(
-            new Dictionary<string, string?> { ["Outbox:PollInterval"] = "01:00:00" },
+            new Dictionary<string, string?>(Recording) { ["Outbox:PollInterval"] = "01:00:00" },
             configureServices: services =>
             {
                 Export(services, spans);
@@ -84,6 +84,21 @@ public sealed class OrderTraceTests
         deliver.ParentSpanId.ShouldBe(append.SpanId);
         all.ShouldContain(span => span.Kind == ActivityKind.Server && Tag(span, "url.path") == "/api/orders");
     }
+
+    [Fact]
+    public async Task Spans_are_recorded_only_when_something_exports_them()
+    {
+        await using (var quiet = await ServiceHost.StartAsync(cancellationToken: Token))
+        {
+            quiet.Services.GetService<TracerProvider>().ShouldBeNull("no exporter: no request builds spans for nobody");
+        }
+
+        await using var recording = await ServiceHost.StartAsync(Recording, cancellationToken: Token);
+        recording.Services.GetService<TracerProvider>().ShouldNotBeNull();
+    }
+
+    // Tracing is registered only when spans go somewhere: an OTLP endpoint, or this for an exporter added in code.
+    private static readonly Dictionary<string, string?> Recording = new() { [CleanSse.Api.DependencyInjection.TracingEnabledKey] = "true" };
 
     private static void Export(IServiceCollection services, SpanCollection spans) =>
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));

@@ -6,12 +6,14 @@ using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Persistence;
 using CleanSse.Infrastructure.Persistence.Idempotency;
 using CleanSse.Infrastructure.Persistence.Outbox;
+using CleanSse.Infrastructure.Persistence.Reading;
 using CleanSse.Infrastructure.Persistence.Writing;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
 using CleanSse.Infrastructure.Realtime.Publishing;
 using CleanSse.Infrastructure.Realtime.Redis;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -57,6 +59,8 @@ public static class DependencyInjection
         services.AddIdentityApiEndpoints<IdentityUser>(options => options.User.RequireUniqueEmail = true)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<OrdersDbContext>();
+        services.AddOptions<BearerTokenOptions>(IdentityConstants.BearerScheme).PostConfigure<TimeProvider>(
+            (options, clock) => options.BearerTokenProtector = new RecentTicketCache(options.BearerTokenProtector, clock));
         services.AddScoped<IUserAccounts, UserAccounts>();
         services.AddOptions<DemoStaffOptions>()
             .Bind(configuration.GetSection(DemoStaffOptions.SectionName))
@@ -108,6 +112,7 @@ public static class DependencyInjection
                 .UseNpgsql(connectionString)
                 .AddInterceptors(provider.GetServices<IInterceptor>()));
             services.AddSingleton<IDatabaseWriter, DirectDatabaseWriter>();
+            services.AddSingleton<IDatabaseReader, DirectDatabaseReader>();
         }
         else if (string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
         {
@@ -119,6 +124,7 @@ public static class DependencyInjection
                 .AddInterceptors(provider.GetServices<IInterceptor>()));
             services.AddSingleton(provider => new SqliteGroupWriter(sqlite, provider.GetRequiredService<ILogger<SqliteGroupWriter>>()));
             services.AddSingleton<IDatabaseWriter>(provider => provider.GetRequiredService<SqliteGroupWriter>());
+            services.AddSingleton<IDatabaseReader>(_ => new SqliteReadConnections(sqlite));
         }
         else
         {

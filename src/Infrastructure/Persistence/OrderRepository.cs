@@ -1,10 +1,11 @@
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Domain.Orders;
+using CleanSse.Infrastructure.Persistence.Reading;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanSse.Infrastructure.Persistence;
 
-internal sealed class OrderRepository(OrdersDbContext db) : IOrderRepository
+internal sealed class OrderRepository(OrdersDbContext db, IDatabaseReader reader) : IOrderRepository
 {
     // Compiled once per provider (a compiled query belongs to one model, and each provider's context has its own): a
     // request skips building the query's expression, its cache key and its parameters.
@@ -16,10 +17,23 @@ internal sealed class OrderRepository(OrdersDbContext db) : IOrderRepository
         EF.CompileAsyncQuery((PostgresOrdersDbContext context, string id, CancellationToken cancellationToken) =>
             context.Orders.FirstOrDefault(order => order.Id == id));
 
+    private static readonly Func<OrdersDbContext, string, CancellationToken, Task<Order?>> ReadById =
+        EF.CompileAsyncQuery((OrdersDbContext context, string id, CancellationToken cancellationToken) =>
+            context.Orders.AsNoTracking().FirstOrDefault(order => order.Id == id));
+
+    private static readonly Func<PostgresOrdersDbContext, string, CancellationToken, Task<Order?>> ReadByIdOnPostgres =
+        EF.CompileAsyncQuery((PostgresOrdersDbContext context, string id, CancellationToken cancellationToken) =>
+            context.Orders.AsNoTracking().FirstOrDefault(order => order.Id == id));
+
     public void Add(Order order) => db.Orders.Add(order);
 
     public Task<Order?> FindAsync(string id, CancellationToken cancellationToken) =>
         db is PostgresOrdersDbContext postgres ? ByIdOnPostgres(postgres, id, cancellationToken) : ById(db, id, cancellationToken);
+
+    public Task<Order?> ReadAsync(string id, CancellationToken cancellationToken) =>
+        db is PostgresOrdersDbContext postgres
+            ? ReadByIdOnPostgres(postgres, id, cancellationToken)
+            : reader.ReadAsync(db, token => ReadById(db, id, token), cancellationToken);
 
     public async Task<IReadOnlyList<Order>> ListPageAsync(OrderListFilter filter, string? beforeId, int take, CancellationToken cancellationToken)
     {
@@ -47,7 +61,8 @@ internal sealed class OrderRepository(OrdersDbContext db) : IOrderRepository
             orders = orders.Where(order => string.Compare(order.Id, beforeId) < 0);
         }
 
-        return await orders.OrderByDescending(order => order.Id).Take(take).ToListAsync(cancellationToken);
+        var page = orders.OrderByDescending(order => order.Id).Take(take);
+        return await reader.ReadAsync<IReadOnlyList<Order>>(db, async token => await page.ToListAsync(token), cancellationToken);
     }
 
     public async Task<OrderStatistics> GetStatisticsAsync(string? customerId, DateTimeOffset perMinuteSince, CancellationToken cancellationToken)

@@ -30,7 +30,9 @@ internal static class StoreWarmUp
         var clock = provider.GetRequiredService<TimeProvider>();
         var now = clock.GetUtcNow();
         var order = Order.Create(Guid.CreateVersion7(now).ToString("N"), "warm-up", "warm-up", [new OrderLine("WARM-UP", 1, 0m)], null, now);
-        await provider.GetRequiredService<IOrderRepository>().FindAsync(order.Id, cancellationToken);
+        var orders = provider.GetRequiredService<IOrderRepository>();
+        await orders.FindAsync(order.Id, cancellationToken);
+        await orders.ReadAsync(order.Id, cancellationToken);
 
         var created = OrderCreated.For(order, now);
         db.Orders.Add(order);

@@ -6,7 +6,11 @@ public interface IOrderRepository
 {
     void Add(Order order);
 
+    /// <summary>The order, tracked for a change to be saved by the unit of work; null when there is none.</summary>
     Task<Order?> FindAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The order to show, not to change: nothing tracks it. Null when there is none.</summary>
+    Task<Order?> ReadAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>
     /// Orders newest first by id (ids grow with creation), only those whose id sorts before <paramref name="beforeId"/>:

@@ -22,7 +22,7 @@ public sealed class GetOrderByIdQueryHandlerTests
     public async Task A_stored_order_is_returned_as_its_dto()
     {
         var order = SampleOrders.Create(id: "o-7", customer: "Grace", status: OrderStatus.Paid);
-        _orders.FindAsync("o-7", Arg.Any<CancellationToken>()).Returns(order);
+        _orders.ReadAsync("o-7", Arg.Any<CancellationToken>()).Returns(order);
 
         var result = await _handler.Handle(new GetOrderByIdQuery("o-7"), TestContext.Current.CancellationToken);
 
@@ -39,7 +39,7 @@ public sealed class GetOrderByIdQueryHandlerTests
     [Fact]
     public async Task An_unknown_id_is_not_found()
     {
-        _orders.FindAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns((Order?)null);
+        _orders.ReadAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns((Order?)null);
 
         var exception = await Should.ThrowAsync<NotFoundException>(
             () => _handler.Handle(new GetOrderByIdQuery("nope"), TestContext.Current.CancellationToken).AsTask());
@@ -51,7 +51,7 @@ public sealed class GetOrderByIdQueryHandlerTests
     public async Task The_caller_s_cancellation_token_reaches_the_repository()
     {
         using var request = new CancellationTokenSource();
-        _orders.FindAsync("o-7", request.Token).Returns(SampleOrders.Create(id: "o-7"));
+        _orders.ReadAsync("o-7", request.Token).Returns(SampleOrders.Create(id: "o-7"));
 
         var result = await _handler.Handle(new GetOrderByIdQuery("o-7"), request.Token);
 
@@ -62,7 +62,7 @@ public sealed class GetOrderByIdQueryHandlerTests
     public async Task A_customer_gets_their_own_order()
     {
         var order = SampleOrders.Create(id: "mine");
-        _orders.FindAsync("mine", Arg.Any<CancellationToken>()).Returns(order);
+        _orders.ReadAsync("mine", Arg.Any<CancellationToken>()).Returns(order);
 
         var found = await HandlerFor(FakeCurrentUser.Customer).Handle(new GetOrderByIdQuery("mine"), TestContext.Current.CancellationToken);
 
@@ -73,7 +73,7 @@ public sealed class GetOrderByIdQueryHandlerTests
     public async Task Another_customer_s_order_is_not_found_as_if_it_did_not_exist()
     {
         var order = SampleOrders.Create(id: "theirs");
-        _orders.FindAsync("theirs", Arg.Any<CancellationToken>()).Returns(order);
+        _orders.ReadAsync("theirs", Arg.Any<CancellationToken>()).Returns(order);
 
         var refused = await Should.ThrowAsync<NotFoundException>(() =>
             HandlerFor(FakeCurrentUser.OtherCustomer).Handle(new GetOrderByIdQuery("theirs"), TestContext.Current.CancellationToken).AsTask());

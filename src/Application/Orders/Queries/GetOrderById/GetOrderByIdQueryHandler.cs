@@ -11,7 +11,7 @@ public sealed class GetOrderByIdQueryHandler(IOrderRepository orders, OrderAcces
     {
         ArgumentNullException.ThrowIfNull(query);
 
-        var order = access.EnsureVisible(await orders.FindAsync(query.Id, cancellationToken), query.Id);
+        var order = access.EnsureVisible(await orders.ReadAsync(query.Id, cancellationToken), query.Id);
         return new VersionedOrderDto(order.Adapt<OrderDto>(mapping), order.Version);
     }
 }

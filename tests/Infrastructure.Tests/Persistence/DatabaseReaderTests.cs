@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using CleanSse.Application;
+using CleanSse.Application.Common.Persistence;
+using CleanSse.Domain.Orders;
+using CleanSse.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanSse.Infrastructure.Tests.Persistence;
+
+/// <summary>
+/// Reads of the SQLite store as the service wires them: an order by id and a page of orders run on connections kept
+/// open for reads, which still see every commit.
+/// </summary>
+public sealed class DatabaseReaderTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("cleansse-reader-").FullName;
+    private readonly SessionRecorder _sessions = new();
+    private ServiceProvider _services = null!;
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Orders"] = $"Data Source={Path.Combine(_directory, "orders.db")}",
+            })
+            .Build();
+        var services = new ServiceCollection().AddLogging().AddApplication();
+        services.AddInfrastructure(configuration);
+        services.AddSingleton<IInterceptor>(_sessions);
+        _services = services.BuildServiceProvider();
+        await _services.MigrateOrdersDatabaseAsync(Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Reads_one_after_another_reuse_one_open_connection_without_setting_it_up_again()
+    {
+        // Issue 13: every GET opened a connection through EF Core (the pool's lock, EF Core's functions registered
+        // again) and set its busy timeout with one more statement.
+        var order = await SaveAsync(NewOrder());
+        _sessions.Clear();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await using var scope = _services.CreateAsyncScope();
+            var orders = scope.ServiceProvider.GetRequiredService<IOrderRepository>();
+            (await orders.ReadAsync(order.Id, Token)).ShouldNotBeNull().Id.ShouldBe(order.Id);
+            (await orders.ListPageAsync(new OrderListFilter(null, null, null), null, 10, Token)).ShouldHaveSingleItem();
+        }
+
+        _sessions.Reads.Count.ShouldBe(10);
+        _sessions.Reads.Distinct().ShouldHaveSingleItem("one connection, kept open between reads");
+        _sessions.Opened.ShouldBe(0, "no read opened a connection through EF Core");
+    }
+
+    [Fact]
+    public async Task A_kept_connection_sees_every_commit()
+    {
+        var order = await SaveAsync(NewOrder());
+        (await ReadAsync(order.Id)).ShouldNotBeNull().Status.ShouldBe(OrderStatus.New);
+
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var tracked = (await scope.ServiceProvider.GetRequiredService<IOrderRepository>().FindAsync(order.Id, Token)).ShouldNotBeNull();
+            tracked.ChangeStatus(OrderStatus.Paid, Now.AddMinutes(1));
+            await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Token);
+        }
+
+        var read = (await ReadAsync(order.Id)).ShouldNotBeNull();
+        read.Status.ShouldBe(OrderStatus.Paid);
+        read.Version.ShouldBe(order.Version + 1);
+        (await ReadAsync("missing")).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task An_order_read_to_show_is_not_tracked_for_a_save()
+    {
+        var order = await SaveAsync(NewOrder());
+        await using var scope = _services.CreateAsyncScope();
+        var read = (await scope.ServiceProvider.GetRequiredService<IOrderRepository>().ReadAsync(order.Id, Token)).ShouldNotBeNull();
+
+        read.ChangeStatus(OrderStatus.Paid, Now.AddMinutes(1));
+        await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Token);
+
+        (await ReadAsync(order.Id)).ShouldNotBeNull().Status.ShouldBe(OrderStatus.New);
+    }
+
+    private async Task<Order?> ReadAsync(string id)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IOrderRepository>().ReadAsync(id, Token);
+    }
+
+    private async Task<Order> SaveAsync(Order order)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<IOrderRepository>().Add(order);
+        await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Token);
+        return order;
+    }
+
+    private static Order NewOrder() =>
+        Order.Create(Guid.CreateVersion7().ToString("N"), "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 2m)], null, Now);
+
+    /// <summary>The connection of every SELECT from the orders, and how many connections EF Core opened itself.</summary>
+    private sealed class SessionRecorder : DbCommandInterceptor, IDbConnectionInterceptor
+    {
+        private readonly ConcurrentQueue<DbConnection> _reads = new();
+        private int _opened;
+
+        public IReadOnlyList<DbConnection> Reads => [.. _reads];
+
+        public int Opened => Volatile.Read(ref _opened);
+
+        public void Clear()
+        {
+            _reads.Clear();
+            Interlocked.Exchange(ref _opened, 0);
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.StartsWith("SELECT", StringComparison.Ordinal) && command.CommandText.Contains("FROM \"Orders\"", StringComparison.Ordinal))
+            {
+                _reads.Enqueue(command.Connection!);
+            }
+
+            return ValueTask.FromResult(result);
+        }
+
+        public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Interlocked.Increment(ref _opened);
+
+        public Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _opened);
+            return Task.CompletedTask;
+        }
+    }
+}

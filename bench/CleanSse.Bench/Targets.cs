@@ -67,11 +67,13 @@ public static class Targets
 
         foreach (var memory in subject.Memory.Where(m => m.Connected > 0))
         {
-            var leanest = others
+            // A run of CleanSse alone has no competitor to compare with.
+            var measured = others
                 .SelectMany(s => s.Memory.Where(m => m.Mode == memory.Mode && m.Connected > 0).Select(m => (s.Name, Memory: m)))
-                .MinBy(m => m.Memory.BytesPerConnection);
-            if (leanest.Memory is not null)
+                .ToList();
+            if (measured.Count > 0)
             {
+                var leanest = measured.MinBy(m => m.Memory.BytesPerConnection);
                 var over = (memory.BytesPerConnection - leanest.Memory.BytesPerConnection) / 1024;
                 rows.Add(($"memory per idle connection ({memory.Connected:N0}, {memory.Mode.ToString().ToLowerInvariant()} arrival, worse of early and late): within 1 KiB of the leanest competitor", $"{memory.BytesPerConnection / 1024:F2} KiB vs {leanest.Name} {leanest.Memory.BytesPerConnection / 1024:F2} KiB = {over:+0.00;-0.00} KiB", over <= 1.0));
             }

@@ -145,6 +145,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddOptions<HealthCheckServiceOptions>().PostConfigure<IOptions<HealthOptions>, TimeProvider>(
             (options, health, time) => CachedHealthCheck.CacheEvery(options, time, health.Value.CacheDuration));
+        SharedHealthReports.Register(services);
 
 
         // Serilog:Console:Format=json writes one JSON object a line, with the trace and span ids (@tr, @sp) of the span

@@ -54,6 +54,22 @@ public sealed class OperationsTests(OperationsTests.Fixture fixture) : IClassFix
         (fixture.Counter.Runs - before).ShouldBeLessThanOrEqualTo(3);
     }
 
+    [Fact]
+    public async Task Probes_in_quick_succession_share_one_report()
+    {
+        // Issue 13: each probe still made a service scope, the check objects and a report, with every result shared.
+        var health = fixture.Host.Services.GetRequiredService<HealthCheckService>();
+        Func<HealthCheckRegistration, bool> ready = _ => true;
+
+        var first = await health.CheckHealthAsync(ready, Cancellation);
+        var second = await health.CheckHealthAsync(ready, Cancellation);
+        var live = await health.CheckHealthAsync(_ => false, Cancellation);
+
+        second.ShouldBeSameAs(first);
+        live.ShouldNotBeSameAs(first, "each set of checks has its own report");
+        live.Entries.ShouldBeEmpty();
+    }
+
     [Theory]
     [InlineData("POST", "/healthz")]
     [InlineData("PUT", "/healthz/live")]

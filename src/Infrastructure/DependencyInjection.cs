@@ -113,6 +113,7 @@ public static class DependencyInjection
                 .AddInterceptors(provider.GetServices<IInterceptor>()));
             services.AddSingleton<IDatabaseWriter, DirectDatabaseWriter>();
             services.AddSingleton<IDatabaseReader, DirectDatabaseReader>();
+            services.AddSingleton<IOrderReader, CompiledQueryOrderReader>();
         }
         else if (string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
         {
@@ -124,7 +125,9 @@ public static class DependencyInjection
                 .AddInterceptors(provider.GetServices<IInterceptor>()));
             services.AddSingleton(provider => new SqliteGroupWriter(sqlite, provider.GetRequiredService<ILogger<SqliteGroupWriter>>()));
             services.AddSingleton<IDatabaseWriter>(provider => provider.GetRequiredService<SqliteGroupWriter>());
-            services.AddSingleton<IDatabaseReader>(_ => new SqliteReadConnections(sqlite));
+            services.AddSingleton(_ => new SqliteReadConnections(sqlite));
+            services.AddSingleton<IDatabaseReader>(provider => provider.GetRequiredService<SqliteReadConnections>());
+            services.AddSingleton<IOrderReader, SqliteOrderReader>();
         }
         else
         {

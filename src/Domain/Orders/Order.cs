@@ -90,6 +90,39 @@ public sealed class Order
         return order;
     }
 
+    /// <summary>
+    /// The order as it was stored, for a store that reads it without an object mapper. Nothing is checked or computed
+    /// again: what was saved passed the rules when it was created and changed.
+    /// </summary>
+    public static Order Restore(
+        string id,
+        string customerId,
+        string customer,
+        IEnumerable<OrderLine> lines,
+        string? note,
+        decimal total,
+        OrderStatus status,
+        DateTimeOffset createdAt,
+        DateTimeOffset updatedAt,
+        long version)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var order = new Order
+        {
+            Id = id,
+            CustomerId = customerId,
+            Customer = customer,
+            Note = note,
+            Total = total,
+            Status = status,
+            CreatedAt = createdAt,
+            UpdatedAt = updatedAt,
+            Version = version,
+        };
+        order._lines.AddRange(lines);
+        return order;
+    }
+
     /// <summary>Money is decimal end to end; the total is rounded to cents once, on the sum, half away from zero.</summary>
     public static decimal ComputeTotal(IEnumerable<OrderLine> lines)
     {

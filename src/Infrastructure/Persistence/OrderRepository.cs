@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CleanSse.Infrastructure.Persistence;
 
-internal sealed class OrderRepository(OrdersDbContext db, IDatabaseReader reader) : IOrderRepository
+internal sealed class OrderRepository(OrdersDbContext db, IDatabaseReader reader, IOrderReader orderReader) : IOrderRepository
 {
     // Compiled once per provider (a compiled query belongs to one model, and each provider's context has its own): a
     // request skips building the query's expression, its cache key and its parameters.
@@ -17,23 +17,12 @@ internal sealed class OrderRepository(OrdersDbContext db, IDatabaseReader reader
         EF.CompileAsyncQuery((PostgresOrdersDbContext context, string id, CancellationToken cancellationToken) =>
             context.Orders.FirstOrDefault(order => order.Id == id));
 
-    private static readonly Func<OrdersDbContext, string, CancellationToken, Task<Order?>> ReadById =
-        EF.CompileAsyncQuery((OrdersDbContext context, string id, CancellationToken cancellationToken) =>
-            context.Orders.AsNoTracking().FirstOrDefault(order => order.Id == id));
-
-    private static readonly Func<PostgresOrdersDbContext, string, CancellationToken, Task<Order?>> ReadByIdOnPostgres =
-        EF.CompileAsyncQuery((PostgresOrdersDbContext context, string id, CancellationToken cancellationToken) =>
-            context.Orders.AsNoTracking().FirstOrDefault(order => order.Id == id));
-
     public void Add(Order order) => db.Orders.Add(order);
 
     public Task<Order?> FindAsync(string id, CancellationToken cancellationToken) =>
         db is PostgresOrdersDbContext postgres ? ByIdOnPostgres(postgres, id, cancellationToken) : ById(db, id, cancellationToken);
 
-    public Task<Order?> ReadAsync(string id, CancellationToken cancellationToken) =>
-        db is PostgresOrdersDbContext postgres
-            ? ReadByIdOnPostgres(postgres, id, cancellationToken)
-            : reader.ReadAsync(db, token => ReadById(db, id, token), cancellationToken);
+    public Task<Order?> ReadAsync(string id, CancellationToken cancellationToken) => orderReader.ReadAsync(db, id, cancellationToken);
 
     public async Task<IReadOnlyList<Order>> ListPageAsync(OrderListFilter filter, string? beforeId, int take, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace CleanSse.Infrastructure.Tests.Persistence;
 
 /// <summary>
 /// Reads of the SQLite store as the service wires them: an order by id and a page of orders run on connections kept
-/// open for reads, which still see every commit.
+/// open for reads, which still see every commit; the order by id, one prepared statement, reads back every value.
 /// </summary>
 public sealed class DatabaseReaderTests : IAsyncLifetime
 {
@@ -63,9 +63,47 @@ public sealed class DatabaseReaderTests : IAsyncLifetime
             (await orders.ListPageAsync(new OrderListFilter(null, null, null), null, 10, Token)).ShouldHaveSingleItem();
         }
 
-        _sessions.Reads.Count.ShouldBe(10);
+        // The pages go through EF Core on the kept connection; the order by id is one prepared statement on it.
+        _sessions.Reads.Count.ShouldBe(5);
         _sessions.Reads.Distinct().ShouldHaveSingleItem("one connection, kept open between reads");
         _sessions.Opened.ShouldBe(0, "no read opened a connection through EF Core");
+    }
+
+    [Fact]
+    public async Task An_order_read_by_id_has_every_value_it_was_saved_with()
+    {
+        var order = Order.Create(
+            Guid.CreateVersion7().ToString("N"),
+            "customer-7",
+            "Zoë \"Ada\" Lovelace",
+            [new OrderLine("BOOK-1", 3, 12.50m), new OrderLine("PEN-2", 1, 0.1m), new OrderLine("GIFT-3", 2, 0m)],
+            "ring twice; leave at the door",
+            Now);
+        await SaveAsync(order);
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var tracked = (await scope.ServiceProvider.GetRequiredService<IOrderRepository>().FindAsync(order.Id, Token)).ShouldNotBeNull();
+            tracked.ChangeStatus(OrderStatus.Paid, Now.AddSeconds(90));
+            await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Token);
+        }
+
+        await using var reading = _services.CreateAsyncScope();
+        var orders = reading.ServiceProvider.GetRequiredService<IOrderRepository>();
+        var read = (await orders.ReadAsync(order.Id, Token)).ShouldNotBeNull();
+        var mapped = (await orders.FindAsync(order.Id, Token)).ShouldNotBeNull();
+
+        read.ShouldBeEquivalentTo(mapped);
+        read.Lines.ShouldBe(order.Lines);
+        read.Total.ShouldBe(37.60m);
+        read.Note.ShouldBe("ring twice; leave at the door");
+        read.Status.ShouldBe(OrderStatus.Paid);
+        read.UpdatedAt.ShouldBe(Now.AddSeconds(90));
+        read.CreatedAt.Offset.ShouldBe(TimeSpan.Zero);
+        read.Version.ShouldBe(2);
+
+        var noNote = Order.Create(Guid.CreateVersion7().ToString("N"), "customer-7", "Ada", [new OrderLine("BOOK-1", 1, 2m)], null, Now);
+        await SaveAsync(noNote);
+        (await ReadAsync(noNote.Id)).ShouldNotBeNull().Note.ShouldBeNull();
     }
 
     [Fact]

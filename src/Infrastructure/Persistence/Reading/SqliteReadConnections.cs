@@ -49,6 +49,24 @@ internal sealed class SqliteReadConnections(string connectionString) : IDatabase
         }
     }
 
+    /// <summary>Runs <paramref name="read"/> on a kept-open connection, which no one else uses meanwhile.</summary>
+    public async Task<T> ReadAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var connection = Take();
+        var healthy = false;
+        try
+        {
+            var result = await read(connection, cancellationToken);
+            healthy = true;
+            return result;
+        }
+        finally
+        {
+            Return(connection, healthy);
+        }
+    }
+
     private SqliteConnection Take()
     {
         if (_idle.TryTake(out var connection))

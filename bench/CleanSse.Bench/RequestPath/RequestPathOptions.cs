@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace CleanSse.Bench.RequestPath;
 
-/// <summary>Settings of the request-path bench; the defaults make one full run take about four minutes on two cores.</summary>
+/// <summary>Settings of the request-path bench; the defaults make one full run take about three minutes on two cores.</summary>
 public sealed class RequestPathOptions
 {
     public IReadOnlyList<string> Servers { get; private set; } = ["baseline", "sqlite", "postgres"];

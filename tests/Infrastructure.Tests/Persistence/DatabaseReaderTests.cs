@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using CleanSse.Application;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Domain.Orders;
 using CleanSse.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanSse.Infrastructure.Tests.Persistence;
@@ -19,33 +17,16 @@ public sealed class DatabaseReaderTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("cleansse-reader-").FullName;
     private readonly SessionRecorder _sessions = new();
-    private ServiceProvider _services = null!;
+    private TemporarySqliteStore _store = null!;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Orders"] = $"Data Source={Path.Combine(_directory, "orders.db")}",
-            })
-            .Build();
-        var services = new ServiceCollection().AddLogging().AddApplication();
-        services.AddInfrastructure(configuration);
-        services.AddSingleton<IInterceptor>(_sessions);
-        _services = services.BuildServiceProvider();
-        await _services.MigrateOrdersDatabaseAsync(Token);
-    }
+    private ServiceProvider Services => _store.Services;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async ValueTask InitializeAsync() => _store = await TemporarySqliteStore.CreateAsync(_sessions, Token);
+
+    public async ValueTask DisposeAsync() => await _store.DisposeAsync();
 
     [Fact]
     public async Task Reads_one_after_another_reuse_one_open_connection_without_setting_it_up_again()
@@ -57,7 +38,7 @@ public sealed class DatabaseReaderTests : IAsyncLifetime
 
         for (var i = 0; i < 5; i++)
         {
-            await using var scope = _services.CreateAsyncScope();
+            await using var scope = Services.CreateAsyncScope();
             var orders = scope.ServiceProvider.GetRequiredService<IOrderRepository>();
             (await orders.ReadAsync(order.Id, Token)).ShouldNotBeNull().Id.ShouldBe(order.Id);
             (await orders.ListPageAsync(new OrderListFilter(null, null, null), null, 10, Token)).ShouldHaveSingleItem();
@@ -80,14 +61,14 @@ public sealed class DatabaseReaderTests : IAsyncLifetime
             "ring twice; leave at the door",
             Now);
         await SaveAsync(order);
-        await using (var scope = _services.CreateAsyncScope())
+        await using (var scope = Services.CreateAsyncScope())
         {
             var tracked = (await scope.ServiceProvider.GetRequiredService<IOrderRepository>().FindAsync(order.Id, Token)).ShouldNotBeNull();
             tracked.ChangeStatus(OrderStatus.Paid, Now.AddSeconds(90));
             await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Token);
         }
 
-        await using var reading = _services.CreateAsyncScope();
+        await using var reading = Services.CreateAsyncScope();
         var orders = reading.ServiceProvider.GetRequiredService<IOrderRepository>();
         var read = (await orders.ReadAsync(order.Id, Token)).ShouldNotBeNull();
         var mapped = (await orders.FindAsync(order.Id, Token)).ShouldNotBeNull();
@@ -112,7 +93,7 @@ public sealed class DatabaseReaderTests : IAsyncLifetime
         var order = await SaveAsync(NewOrder());
         (await ReadAsync(order.Id)).ShouldNotBeNull().Status.ShouldBe(OrderStatus.New);
 
-        await using (var scope = _services.CreateAsyncScope())
+        await using (var scope = Services.CreateAsyncScope())
         {
             var tracked = (await scope.ServiceProvider.GetRequiredService<IOrderRepository>().FindAsync(order.Id, Token)).ShouldNotBeNull();
             tracked.ChangeStatus(OrderStatus.Paid, Now.AddMinutes(1));
@@ -129,7 +110,7 @@ public sealed class DatabaseReaderTests : IAsyncLifetime
     public async Task An_order_read_to_show_is_not_tracked_for_a_save()
     {
         var order = await SaveAsync(NewOrder());
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         var read = (await scope.ServiceProvider.GetRequiredService<IOrderRepository>().ReadAsync(order.Id, Token)).ShouldNotBeNull();
 
         read.ChangeStatus(OrderStatus.Paid, Now.AddMinutes(1));
@@ -140,13 +121,13 @@ public sealed class DatabaseReaderTests : IAsyncLifetime
 
     private async Task<Order?> ReadAsync(string id)
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<IOrderRepository>().ReadAsync(id, Token);
     }
 
     private async Task<Order> SaveAsync(Order order)
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<IOrderRepository>().Add(order);
         await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Token);
         return order;

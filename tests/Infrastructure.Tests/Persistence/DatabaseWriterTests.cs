@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using CleanSse.Application;
 using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Application.Orders.Events;
@@ -10,7 +9,6 @@ using CleanSse.Infrastructure.Persistence.Writing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanSse.Infrastructure.Tests.Persistence;
@@ -23,33 +21,16 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("cleansse-writer-").FullName;
     private readonly WriteRecorder _writes = new();
-    private ServiceProvider _services = null!;
+    private TemporarySqliteStore _store = null!;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Orders"] = $"Data Source={Path.Combine(_directory, "orders.db")}",
-            })
-            .Build();
-        var services = new ServiceCollection().AddLogging().AddApplication();
-        services.AddInfrastructure(configuration);
-        services.AddSingleton<IInterceptor>(_writes);
-        _services = services.BuildServiceProvider();
-        await _services.MigrateOrdersDatabaseAsync(Token);
-    }
+    private ServiceProvider Services => _store.Services;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async ValueTask InitializeAsync() => _store = await TemporarySqliteStore.CreateAsync(_writes, Token);
+
+    public async ValueTask DisposeAsync() => await _store.DisposeAsync();
 
     [Fact]
     public async Task Concurrent_orders_are_written_by_one_connection_so_none_waits_for_the_write_lock()
@@ -73,7 +54,7 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
         inserts.Select(write => write.Connection).Distinct().ShouldHaveSingleItem("every write on the writer's connection");
         inserts.ShouldAllBe(write => write.Transaction != null);
         _writes.Inserts("OutboxMessages").Select(write => write.Connection).Distinct().ShouldBe([inserts[0].Connection]);
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
         (await db.Orders.CountAsync(Token)).ShouldBe(orders);
         (await db.OutboxMessages.CountAsync(Token)).ShouldBe(orders);
@@ -114,7 +95,7 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
             await Task.WhenAll(first, last);
         }
 
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
         (await db.Orders.CountAsync(Token)).ShouldBe(3);
         (await db.Orders.SingleAsync(order => order.Id == taken.Id, Token)).Customer.ShouldBe("Ada");
@@ -127,7 +108,7 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
     [Fact]
     public async Task After_its_write_a_context_reads_on_its_own_connection_again()
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
         var order = NewOrder();
         scope.ServiceProvider.GetRequiredService<IOrderRepository>().Add(order);
@@ -143,12 +124,12 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
     {
         // Issue 13: AddDbContext built new options, and a new busy-timeout interceptor, for every context.
         IDbContextOptions first, second;
-        await using (var scope = _services.CreateAsyncScope())
+        await using (var scope = Services.CreateAsyncScope())
         {
             first = scope.ServiceProvider.GetRequiredService<OrdersDbContext>().GetService<IDbContextOptions>();
         }
 
-        await using (var scope = _services.CreateAsyncScope())
+        await using (var scope = Services.CreateAsyncScope())
         {
             second = scope.ServiceProvider.GetRequiredService<OrdersDbContext>().GetService<IDbContextOptions>();
         }
@@ -158,7 +139,7 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
 
     private async Task<(IDatabaseWriter Writer, TaskCompletionSource Release, IAsyncDisposable Busy)> HoldWriterAsync()
     {
-        var scope = _services.CreateAsyncScope();
+        var scope = Services.CreateAsyncScope();
         var writer = scope.ServiceProvider.GetRequiredService<IDatabaseWriter>();
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -179,7 +160,7 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
 
     private async Task<OrderCreated> SaveAsync(Order order)
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<IOrderRepository>().Add(order);
         var created = OrderCreated.For(order, Now);
         scope.ServiceProvider.GetRequiredService<IIntegrationEvents>().Raise(created);

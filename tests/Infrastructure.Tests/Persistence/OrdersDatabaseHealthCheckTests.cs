@@ -1,8 +1,6 @@
 using System.Data.Common;
-using CleanSse.Application;
 using CleanSse.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -11,33 +9,19 @@ namespace CleanSse.Infrastructure.Tests.Persistence;
 /// <summary>The database's health check, as load balancers poll it: often, and each poll cheap.</summary>
 public sealed class OrdersDatabaseHealthCheckTests : IAsyncLifetime
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("cleansse-health-").FullName;
     private readonly HeldOpens _opens = new();
-    private ServiceProvider _services = null!;
+    private TemporarySqliteStore _store = null!;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Orders"] = $"Data Source={Path.Combine(_directory, "orders.db")}",
-            })
-            .Build();
-        var services = new ServiceCollection().AddLogging().AddApplication();
-        services.AddInfrastructure(configuration);
-        services.AddSingleton<IInterceptor>(_opens);
-        _services = services.BuildServiceProvider();
-        await _services.MigrateOrdersDatabaseAsync(Token);
-    }
+    private ServiceProvider Services => _store.Services;
+
+    public async ValueTask InitializeAsync() => _store = await TemporarySqliteStore.CreateAsync(_opens, Token);
 
     public async ValueTask DisposeAsync()
     {
         _opens.Release();
-        await _services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        await _store.DisposeAsync();
     }
 
     [Fact]
@@ -45,7 +29,7 @@ public sealed class OrdersDatabaseHealthCheckTests : IAsyncLifetime
     {
         // Issue 13: every poll of /healthz opened the SQLite file anew (EF Core's check, read-only, outside the pool),
         // hundreds of microseconds each.
-        var health = _services.GetRequiredService<HealthCheckService>();
+        var health = Services.GetRequiredService<HealthCheckService>();
         _opens.Record();
 
         var report = await health.CheckHealthAsync(Token);
@@ -58,7 +42,7 @@ public sealed class OrdersDatabaseHealthCheckTests : IAsyncLifetime
     [Fact]
     public async Task Polls_that_arrive_while_a_probe_runs_share_its_answer()
     {
-        var probe = _services.GetRequiredService<OrdersDatabaseProbe>();
+        var probe = Services.GetRequiredService<OrdersDatabaseProbe>();
         _opens.Record();
         _opens.Hold();
         var first = probe.CheckAsync();

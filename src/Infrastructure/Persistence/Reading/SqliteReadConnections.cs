@@ -20,7 +20,7 @@ internal sealed class SqliteReadConnections(string connectionString) : IDatabase
     private int _idleCount;
     private bool _disposed;
 
-    public async Task<T> ReadAsync<T>(DbContext context, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    public Task<T> ReadAsync<T>(DbContext context, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(read);
@@ -28,25 +28,25 @@ internal sealed class SqliteReadConnections(string connectionString) : IDatabase
         if (database.CurrentTransaction is not null)
         {
             // The read belongs to the context's transaction.
-            return await read(cancellationToken);
+            return read(cancellationToken);
         }
 
-        var connection = Take();
-        var healthy = false;
-        var ownConnectionString = database.GetConnectionString();
-        database.SetDbConnection(connection, contextOwnsConnection: false);
-        try
-        {
-            var result = await read(cancellationToken);
-            healthy = true;
-            return result;
-        }
-        finally
-        {
-            database.SetDbConnection(null, contextOwnsConnection: false);
-            database.SetConnectionString(ownConnectionString);
-            Return(connection, healthy);
-        }
+        return ReadAsync(
+            async (connection, token) =>
+            {
+                var ownConnectionString = database.GetConnectionString();
+                database.SetDbConnection(connection, contextOwnsConnection: false);
+                try
+                {
+                    return await read(token);
+                }
+                finally
+                {
+                    database.SetDbConnection(null, contextOwnsConnection: false);
+                    database.SetConnectionString(ownConnectionString);
+                }
+            },
+            cancellationToken);
     }
 
     /// <summary>Runs <paramref name="read"/> on a kept-open connection, which no one else uses meanwhile.</summary>

@@ -11,6 +11,7 @@ using CleanSse.Application.Common.Tracing;
 using CleanSse.Application.Orders;
 using CleanSse.Application.Orders.Commands.CreateOrder;
 using CleanSse.Infrastructure;
+using CleanSse.Infrastructure.Persistence.Writing;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Publishing;
 using FluentValidation;
@@ -176,7 +177,7 @@ public static class DependencyInjection
 
         var telemetry = services.AddOpenTelemetry();
         telemetry.WithMetrics(metrics => metrics
-            .AddMeter(RealtimeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddMeter(RealtimeMetrics.MeterName, DatabaseWriterMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
         // Spans are recorded only when they go somewhere: without an exporter every request would still build an
         // activity, its tags and its links for nobody. The standard variable switches the OTLP exporter on (the

@@ -123,7 +123,13 @@ public static class DependencyInjection
             services.AddDbContextPool<OrdersDbContext>((provider, options) => options
                 .UseSqlite(sqlite)
                 .AddInterceptors(provider.GetServices<IInterceptor>()));
-            services.AddSingleton(provider => new SqliteGroupWriter(sqlite, provider.GetRequiredService<ILogger<SqliteGroupWriter>>()));
+            services.AddSingleton<SqliteInsertStatements>();
+            services.AddSingleton<DatabaseWriterMetrics>();
+            services.AddSingleton(provider => new SqliteGroupWriter(
+                sqlite,
+                provider.GetRequiredService<SqliteInsertStatements>(),
+                provider.GetRequiredService<DatabaseWriterMetrics>(),
+                provider.GetRequiredService<ILogger<SqliteGroupWriter>>()));
             services.AddSingleton<IDatabaseWriter>(provider => provider.GetRequiredService<SqliteGroupWriter>());
             services.AddSingleton(_ => new SqliteReadConnections(sqlite));
             services.AddSingleton<IDatabaseReader>(provider => provider.GetRequiredService<SqliteReadConnections>());

@@ -61,22 +61,6 @@ internal static class StoreWarmUp
             return;
         }
 
-        try
-        {
-            // Fails on purpose after the insert, so the writer rolls it back as it does any failed write.
-            await writer.WriteAsync<int>(
-                db,
-                async token =>
-                {
-                    await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
-                    throw new WarmUpRolledBackException();
-                },
-                cancellationToken);
-        }
-        catch (WarmUpRolledBackException)
-        {
-        }
+        await ((SqliteGroupWriter)writer).WarmUpInsertsAsync(db, cancellationToken);
     }
-
-    private sealed class WarmUpRolledBackException : Exception;
 }

@@ -46,7 +46,7 @@ internal sealed class UnitOfWork(
         try
         {
             // Accepted only once committed: a group whose commit fails leaves the changes pending, as a failed save does.
-            await writer.WriteAsync(db, token => db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token), cancellationToken);
+            await writer.SaveChangesAsync(db, cancellationToken);
         }
         catch (DbUpdateConcurrencyException exception)
         {

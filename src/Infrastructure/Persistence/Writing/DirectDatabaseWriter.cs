@@ -13,4 +13,10 @@ internal sealed class DirectDatabaseWriter : IDatabaseWriter
         ArgumentNullException.ThrowIfNull(write);
         return write(cancellationToken);
     }
+
+    public Task SaveChangesAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+    }
 }

@@ -14,4 +14,11 @@ internal interface IDatabaseWriter
     /// is written by one caller at a time, and not used by that caller until this completes.
     /// </summary>
     Task<T> WriteAsync<T>(DbContext context, Func<CancellationToken, Task<T>> write, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Commits what <paramref name="context"/> tracks, as <c>SaveChangesAsync(acceptAllChangesOnSuccess: false)</c>
+    /// does (failures included), in whatever way this writer does it fastest. Store-generated keys are set on the
+    /// entries; accepting the changes is left to the caller.
+    /// </summary>
+    Task SaveChangesAsync(DbContext context, CancellationToken cancellationToken);
 }

@@ -23,12 +23,16 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
         new UnboundedChannelOptions { SingleReader = true });
 
     private readonly string _connectionString;
+    private readonly SqliteInsertStatements _inserts;
+    private readonly DatabaseWriterMetrics _metrics;
     private readonly ILogger<SqliteGroupWriter> _logger;
     private readonly Lazy<Task> _loop;
 
-    public SqliteGroupWriter(string connectionString, ILogger<SqliteGroupWriter> logger)
+    public SqliteGroupWriter(string connectionString, SqliteInsertStatements inserts, DatabaseWriterMetrics metrics, ILogger<SqliteGroupWriter> logger)
     {
         _connectionString = connectionString;
+        _inserts = inserts;
+        _metrics = metrics;
         _logger = logger;
         _loop = new Lazy<Task>(() => Task.Run(RunAsync), LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -37,17 +41,67 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(write);
-        return Enqueue(context, write, cancellationToken);
+        return Enqueue(new PendingWrite<T>(context, write, cancellationToken));
+    }
+
+    public async Task SaveChangesAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_inserts.TryCapture(context) is not { } added)
+        {
+            await WriteAsync(context, token => context.SaveChangesAsync(acceptAllChangesOnSuccess: false, token), cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await Enqueue(new PendingWrite<bool>(
+                (connection, transaction) =>
+                {
+                    added.Insert(connection, transaction);
+                    return true;
+                },
+                cancellationToken));
+        }
+        catch (SqliteException exception)
+        {
+            // What SaveChanges throws for the same failure, so callers tell a taken key from a lost disk alike.
+            throw new DbUpdateException("An error occurred while saving the entity changes. See the inner exception for details.", exception, added.Entries);
+        }
+
+        added.ApplyGeneratedKeys();
     }
 
     /// <summary>Opens the writer's connection and takes the lock once, so the first write after start does not pay for it.</summary>
     public Task WarmUpAsync(CancellationToken cancellationToken) =>
-        Enqueue<bool>(null, _ => Task.FromResult(true), cancellationToken);
+        Enqueue(new PendingWrite<bool>(null, _ => Task.FromResult(true), cancellationToken));
 
-    private Task<T> Enqueue<T>(DbContext? context, Func<CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts what <paramref name="context"/> added as <see cref="SaveChangesAsync"/> does, then rolls it back: prepares
+    /// the statements before the first request needs them.
+    /// </summary>
+    public async Task WarmUpInsertsAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var added = _inserts.TryCapture(context) ?? throw new InvalidOperationException("Only added rows can be warmed up.");
+        try
+        {
+            await Enqueue(new PendingWrite<bool>(
+                (connection, transaction) =>
+                {
+                    added.Insert(connection, transaction);
+                    throw new WarmUpRolledBackException();
+                },
+                cancellationToken));
+        }
+        catch (WarmUpRolledBackException)
+        {
+        }
+    }
+
+    private Task<T> Enqueue<T>(PendingWrite<T> pending)
     {
         _ = _loop.Value;
-        var pending = new PendingWrite<T>(context, write, cancellationToken);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(SqliteGroupWriter), "The database writer has stopped.");
@@ -68,7 +122,7 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
     private async Task RunAsync()
     {
         var group = new List<PendingWrite>(MaxGroupSize);
-        SqliteConnection? connection = null;
+        WriterConnection? connection = null;
         try
         {
             while (await _queue.Reader.WaitToReadAsync())
@@ -94,11 +148,12 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
 
                     if (connection is not null)
                     {
-                        await connection.DisposeAsync();
+                        await connection.Connection.DisposeAsync();
                         connection = null;
                     }
                 }
 
+                _metrics.GroupWritten(group.Count);
                 foreach (var write in group)
                 {
                     write.Complete();
@@ -111,12 +166,12 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
         {
             if (connection is not null)
             {
-                await connection.DisposeAsync();
+                await connection.Connection.DisposeAsync();
             }
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync()
+    private async Task<WriterConnection> OpenAsync()
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync();
@@ -125,13 +180,14 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
         // (accounts, keys) can still hold the lock for a moment.
         command.CommandText = SqliteBusyTimeoutInterceptor.SetBusyTimeout;
         await command.ExecuteNonQueryAsync();
-        return connection;
+        return new WriterConnection(connection);
     }
 
-    private static async Task WriteGroupAsync(SqliteConnection connection, List<PendingWrite> group)
+    private static async Task WriteGroupAsync(WriterConnection connection, List<PendingWrite> group)
     {
         // IMMEDIATE: the write lock is taken at the start, so no statement of the group can fail for lack of it.
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = connection.Connection.BeginTransaction(deferred: false);
+        connection.Join(transaction);
         var written = 0;
         foreach (var write in group)
         {
@@ -150,10 +206,48 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
     [LoggerMessage(Level = LogLevel.Error, Message = "A group of {Count} writes could not be committed")]
     private partial void LogGroupFailed(Exception exception, int count);
 
+    /// <summary>
+    /// The writer's connection and the statements every write runs, prepared once: SqliteTransaction's savepoint
+    /// methods prepared a new statement for each call.
+    /// </summary>
+    private sealed class WriterConnection(SqliteConnection connection)
+    {
+        private readonly SqliteCommand _save = Prepare(connection, $"SAVEPOINT \"{Savepoint}\"");
+        private readonly SqliteCommand _release = Prepare(connection, $"RELEASE SAVEPOINT \"{Savepoint}\"");
+        private readonly SqliteCommand _rollBack = Prepare(connection, $"ROLLBACK TO SAVEPOINT \"{Savepoint}\"");
+
+        public SqliteConnection Connection => connection;
+
+        public void Join(SqliteTransaction transaction)
+        {
+            _save.Transaction = transaction;
+            _release.Transaction = transaction;
+            _rollBack.Transaction = transaction;
+        }
+
+        public void Save() => _save.ExecuteNonQuery();
+
+        public void Release() => _release.ExecuteNonQuery();
+
+        public void RollBack()
+        {
+            _rollBack.ExecuteNonQuery();
+            _release.ExecuteNonQuery();
+        }
+
+        private static SqliteCommand Prepare(SqliteConnection connection, string sql)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Prepare();
+            return command;
+        }
+    }
+
     private abstract class PendingWrite
     {
         /// <summary>Runs the write inside the group's transaction: true when it succeeded and waits for the commit.</summary>
-        public abstract Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+        public abstract Task<bool> RunAsync(WriterConnection connection, SqliteTransaction transaction);
 
         /// <summary>The group's commit failed: a write that had succeeded is not kept either.</summary>
         public abstract void Fail(Exception exception);
@@ -162,35 +256,54 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
         public abstract void Complete();
     }
 
-    private sealed class PendingWrite<T>(DbContext? context, Func<CancellationToken, Task<T>> write, CancellationToken cancellationToken)
-        : PendingWrite
+    private sealed class PendingWrite<T> : PendingWrite
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly DbContext? _context;
+        private readonly Func<CancellationToken, Task<T>>? _write;
+        private readonly Func<SqliteConnection, SqliteTransaction, T>? _statements;
+        private readonly CancellationToken _cancellationToken;
         private T? _result;
         private Exception? _failure;
 
+        /// <summary>A write of <paramref name="context"/>'s, or (without one) of nothing but the group's transaction.</summary>
+        public PendingWrite(DbContext? context, Func<CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+        {
+            _context = context;
+            _write = write;
+            _cancellationToken = cancellationToken;
+        }
+
+        /// <summary>Statements run on the writer's connection itself.</summary>
+        public PendingWrite(Func<SqliteConnection, SqliteTransaction, T> statements, CancellationToken cancellationToken)
+        {
+            _statements = statements;
+            _cancellationToken = cancellationToken;
+        }
+
         public Task<T> Task => _completion.Task;
 
-        public override async Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction)
+        public override async Task<bool> RunAsync(WriterConnection connection, SqliteTransaction transaction)
         {
-            if (cancellationToken.IsCancellationRequested)
+            if (_cancellationToken.IsCancellationRequested)
             {
-                _failure = new OperationCanceledException(cancellationToken);
+                _failure = new OperationCanceledException(_cancellationToken);
                 return false;
             }
 
-            await transaction.SaveAsync(Savepoint, CancellationToken.None);
+            connection.Save();
             try
             {
-                _result = await RunOnAsync(connection, transaction);
-                await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
+                _result = _statements is not null
+                    ? _statements(connection.Connection, transaction)
+                    : await RunOnAsync(connection.Connection, transaction);
+                connection.Release();
                 return true;
             }
             catch (Exception exception)
             {
                 _failure = exception;
-                await transaction.RollbackAsync(Savepoint, CancellationToken.None);
-                await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
+                connection.RollBack();
                 return false;
             }
         }
@@ -199,7 +312,7 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
 
         public override void Complete()
         {
-            if (_failure is OperationCanceledException canceled && cancellationToken.IsCancellationRequested)
+            if (_failure is OperationCanceledException canceled && _cancellationToken.IsCancellationRequested)
             {
                 _completion.TrySetCanceled(canceled.CancellationToken);
             }
@@ -217,20 +330,20 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
         // the request reads afterwards. Its own savepoints are left out: this write already has one.
         private async Task<T> RunOnAsync(SqliteConnection connection, SqliteTransaction transaction)
         {
-            if (context is null)
+            if (_context is null)
             {
-                return await write(cancellationToken);
+                return await _write!(_cancellationToken);
             }
 
-            var database = context.Database;
+            var database = _context.Database;
             var ownConnectionString = database.GetConnectionString();
             var autoSavepoints = database.AutoSavepointsEnabled;
             database.SetDbConnection(connection, contextOwnsConnection: false);
             try
             {
                 database.AutoSavepointsEnabled = false;
-                await database.UseTransactionAsync(transaction, cancellationToken);
-                return await write(cancellationToken);
+                await database.UseTransactionAsync(transaction, _cancellationToken);
+                return await _write!(_cancellationToken);
             }
             finally
             {
@@ -241,4 +354,6 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
             }
         }
     }
+
+    private sealed class WarmUpRolledBackException : Exception;
 }

@@ -6,7 +6,9 @@ using CleanSse.Api.Security;
 using CleanSse.Infrastructure;
 using Serilog;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read at start and not watched: its watcher watches the whole content root, where the SQLite file
+// and its WAL live by default, and woke on every commit. A later --hostBuilder:reloadConfigOnChange=true turns it back on.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
 builder.AddWebServices();
 builder.Services.AddApplicationServices();

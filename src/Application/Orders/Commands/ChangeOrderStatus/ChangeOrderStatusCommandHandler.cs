@@ -2,6 +2,7 @@ using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Exceptions;
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Application.Orders.Events;
+using CleanSse.Domain.Orders;
 using Mapster;
 using Mediator;
 
@@ -45,7 +46,7 @@ public sealed class ChangeOrderStatusCommandHandler(
             throw new PreconditionFailedException($"Order '{command.Id}' was changed by another request; read it again for its current version.", conflict);
         }
 
-        return new VersionedOrderDto(order.Adapt<OrderDto>(mapping), order.Version);
+        return new VersionedOrderDto(order.Adapt<Order, OrderDto>(mapping), order.Version);
     }
 
     private static PreconditionFailedException Stale(string id, long current) =>

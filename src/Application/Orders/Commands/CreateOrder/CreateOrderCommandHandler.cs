@@ -50,7 +50,7 @@ public sealed class CreateOrderCommandHandler(
         orders.Add(order);
         // Stored with the order by the commit below, and published after it.
         events.Raise(OrderCreated.For(order, now));
-        var created = order.Adapt<OrderDto>(mapping);
+        var created = order.Adapt<Order, OrderDto>(mapping);
         if (key is null)
         {
             await unitOfWork.SaveChangesAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using CleanSse.Application.Common.Persistence;
+using CleanSse.Domain.Orders;
 using Mapster;
 using Mediator;
 
@@ -12,6 +13,6 @@ public sealed class GetOrderByIdQueryHandler(IOrderRepository orders, OrderAcces
         ArgumentNullException.ThrowIfNull(query);
 
         var order = access.EnsureVisible(await orders.ReadAsync(query.Id, cancellationToken), query.Id);
-        return new VersionedOrderDto(order.Adapt<OrderDto>(mapping), order.Version);
+        return new VersionedOrderDto(order.Adapt<Order, OrderDto>(mapping), order.Version);
     }
 }

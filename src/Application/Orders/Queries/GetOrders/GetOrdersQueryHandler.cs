@@ -35,6 +35,6 @@ public sealed class GetOrdersQueryHandler(IOrderRepository orders, OrderAccessPo
         var found = await orders.ListPageAsync(filter, afterId, query.Limit + 1, cancellationToken);
         var page = found.Count > query.Limit ? found.Take(query.Limit).ToList() : found;
         var next = found.Count > query.Limit ? OrderCursor.Encode(page[^1].Id) : null;
-        return new OrdersListDto(page.Adapt<List<OrderDto>>(mapping), next);
+        return new OrdersListDto(page.Adapt<IReadOnlyList<Order>, List<OrderDto>>(mapping), next);
     }
 }

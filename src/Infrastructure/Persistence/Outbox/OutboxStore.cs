@@ -14,18 +14,10 @@ internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock, IDatab
     // it cost a tenth of an order's CPU built and opened anew each time. A compiled query serves one model: one for
     // each provider's context type.
     private static readonly Func<OrdersDbContext, long, DateTimeOffset, int, IAsyncEnumerable<OutboxMessage>> Pending =
-        EF.CompileAsyncQuery((OrdersDbContext context, long afterId, DateTimeOffset occurredBefore, int maxCount) =>
-            context.OutboxMessages.AsNoTracking()
-                .Where(message => message.DispatchedAt == null && message.Id > afterId && message.OccurredAt <= occurredBefore)
-                .OrderBy(message => message.Id)
-                .Take(maxCount));
+        CompilePending<OrdersDbContext>();
 
     private static readonly Func<PostgresOrdersDbContext, long, DateTimeOffset, int, IAsyncEnumerable<OutboxMessage>> PendingOnPostgres =
-        EF.CompileAsyncQuery((PostgresOrdersDbContext context, long afterId, DateTimeOffset occurredBefore, int maxCount) =>
-            context.OutboxMessages.AsNoTracking()
-                .Where(message => message.DispatchedAt == null && message.Id > afterId && message.OccurredAt <= occurredBefore)
-                .OrderBy(message => message.Id)
-                .Take(maxCount));
+        CompilePending<PostgresOrdersDbContext>();
 
     /// <summary>Waiting rows after <paramref name="afterId"/> that occurred up to <paramref name="occurredBefore"/>, oldest first.</summary>
     public Task<List<OutboxMessage>> ListPendingAsync(long afterId, DateTimeOffset occurredBefore, int maxCount, CancellationToken cancellationToken) =>
@@ -100,4 +92,12 @@ internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock, IDatab
         db.OutboxMessages
             .Where(message => message.DispatchedAt != null && message.DispatchedAt < before)
             .ExecuteDeleteAsync(cancellationToken);
+
+    private static Func<TContext, long, DateTimeOffset, int, IAsyncEnumerable<OutboxMessage>> CompilePending<TContext>()
+        where TContext : OrdersDbContext =>
+        EF.CompileAsyncQuery((TContext context, long afterId, DateTimeOffset occurredBefore, int maxCount) =>
+            context.OutboxMessages.AsNoTracking()
+                .Where(message => message.DispatchedAt == null && message.Id > afterId && message.OccurredAt <= occurredBefore)
+                .OrderBy(message => message.Id)
+                .Take(maxCount));
 }

@@ -53,14 +53,15 @@ internal static class StoreWarmUp
 
     private static async Task WriteAndRollBackAsync(OrdersDbContext db, IDatabaseWriter writer, CancellationToken cancellationToken)
     {
-        if (writer is DirectDatabaseWriter)
+        if (writer is SqliteGroupWriter sqliteWriter)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
-            await transaction.RollbackAsync(cancellationToken);
+            // The writer's own prepared inserts, rolled back as it rolls back any failed write.
+            await sqliteWriter.WarmUpInsertsAsync(db, cancellationToken);
             return;
         }
 
-        await ((SqliteGroupWriter)writer).WarmUpInsertsAsync(db, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+        await transaction.RollbackAsync(cancellationToken);
     }
 }

@@ -82,7 +82,7 @@ public static class DependencyInjection
                     options.XmlRepository = new SharedKeyRingRepository(
                         new RedisXmlRepository(
                             // The key ring is read and written synchronously; the connection is made once and then reused.
-                            () => connections.CommandsAsync().GetAwaiter().GetResult(),
+                            () => connections.CommandsAsync(CancellationToken.None).GetAwaiter().GetResult(),
                             DataProtectionKeysKey(redis.KeyPrefix)),
                         new EntityFrameworkCoreXmlRepository<OrdersDbContext>(provider, provider.GetRequiredService<ILoggerFactory>()),
                         connections,

@@ -27,9 +27,13 @@ internal sealed class RedisConnections : IAsyncDisposable
     /// <summary>Whether commands can be sent now; false while the first connection attempt is still under way.</summary>
     public bool IsConnected => _commands.IsCompletedSuccessfully && _commands.Result.IsConnected;
 
-    public async Task<IDatabase> CommandsAsync() => (await _commands).GetDatabase();
+    // A caller that stops waiting (a stream that closed, a service that stops) does not wait out the first connection
+    // attempt, which lasts up to the connect timeout when Redis takes connections and does not answer.
+    public async Task<IDatabase> CommandsAsync(CancellationToken cancellationToken) =>
+        (await _commands.WaitAsync(cancellationToken)).GetDatabase();
 
-    public async Task<IDatabase> ReaderAsync() => (await _reader).GetDatabase();
+    public async Task<IDatabase> ReaderAsync(CancellationToken cancellationToken) =>
+        (await _reader.WaitAsync(cancellationToken)).GetDatabase();
 
     /// <summary>
     /// Whether commands can be sent now. In the first moments after start-up it waits for the first connection attempt
@@ -70,6 +74,15 @@ internal sealed class RedisConnections : IAsyncDisposable
             if (connection.IsCompletedSuccessfully)
             {
                 await connection.Result.DisposeAsync();
+            }
+            else
+            {
+                // Still on its first attempt: closed once made, or it would go on reconnecting after its owner is gone.
+                _ = connection.ContinueWith(
+                    static made => made.Result.Dispose(),
+                    CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
             }
         }
     }

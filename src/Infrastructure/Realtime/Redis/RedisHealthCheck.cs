@@ -17,8 +17,8 @@ internal sealed class RedisHealthCheck(RedisConnections connections) : IHealthCh
                 return new HealthCheckResult(context.Registration.FailureStatus, "Redis is not connected; events wait in the outbox.");
             }
 
-            var db = await connections.CommandsAsync();
-            var latency = await db.PingAsync();
+            var db = await connections.CommandsAsync(cancellationToken);
+            var latency = await db.PingAsync().WaitAsync(cancellationToken);
             return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
         }
         catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)

@@ -176,7 +176,7 @@ internal sealed partial class RedisStreamEventLog(
             throw new RedisException("Redis is not connected; the event stays in the outbox.");
         }
 
-        var db = await connections.CommandsAsync();
+        var db = await connections.CommandsAsync(cancellationToken);
         var options = history.Value;
         var (known, newest) = Known();
         var arguments = new RedisValue[6 + (5 * events.Count)];
@@ -217,7 +217,7 @@ internal sealed partial class RedisStreamEventLog(
 
     public async ValueTask<bool> IsIntactAsync(CancellationToken cancellationToken)
     {
-        var db = await connections.CommandsAsync();
+        var db = await connections.CommandsAsync(cancellationToken);
         var newest = Known().Newest;
         var result = await db.ScriptEvaluateAsync(
             IntactScript, [_stream, _generationKey], [newest == EventPosition.Origin ? string.Empty : FormatId(newest)]);
@@ -227,7 +227,7 @@ internal sealed partial class RedisStreamEventLog(
     public async ValueTask RestoreAsync(IReadOnlyList<EventToRestore> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var db = await connections.CommandsAsync();
+        var db = await connections.CommandsAsync(cancellationToken);
         var options = history.Value;
         var newest = Known().Newest;
         var ordered = events
@@ -267,7 +267,7 @@ internal sealed partial class RedisStreamEventLog(
         // A stream that starts now must not start in a log about to be restored: its start would come before the
         // events put back, which it would then be sent again.
         await WaitUntilRestoredAsync(cancellationToken);
-        var info = await TryGetInfoAsync();
+        var info = await TryGetInfoAsync(cancellationToken);
         var id = info?.LastGeneratedId.ToString() ?? "0-0";
         return (ParsePosition(id), id);
     }
@@ -285,7 +285,7 @@ internal sealed partial class RedisStreamEventLog(
             return ResumePoint.Gap;
         }
 
-        var info = await TryGetInfoAsync();
+        var info = await TryGetInfoAsync(cancellationToken);
         var lastGenerated = info is null ? default : ParsePosition(info.Value.LastGeneratedId.ToString());
         var trimmedThrough = info is null ? default : TrimmedThrough(info.Value);
         if (position > lastGenerated || position < trimmedThrough)
@@ -300,30 +300,30 @@ internal sealed partial class RedisStreamEventLog(
         }
 
         // Within range, but is it one of ours? An id of a wiped or different stream is not an entry here.
-        var db = await connections.CommandsAsync();
-        var entry = await db.StreamRangeAsync(_stream, lastEventId, lastEventId, count: 1);
+        var db = await connections.CommandsAsync(cancellationToken);
+        var entry = await db.StreamRangeAsync(_stream, lastEventId, lastEventId, count: 1).WaitAsync(cancellationToken);
         return entry.Length == 1 ? ResumePoint.ReplayAfter(position) : ResumePoint.Gap;
     }
 
     public async ValueTask<IReadOnlyList<LoggedEvent>> ReadAfterAsync(EventPosition after, int maxCount, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        var db = await connections.CommandsAsync();
-        var entries = await db.StreamRangeAsync(_stream, "(" + FormatId(after), "+", maxCount);
+        var db = await connections.CommandsAsync(cancellationToken);
+        var entries = await db.StreamRangeAsync(_stream, "(" + FormatId(after), "+", maxCount).WaitAsync(cancellationToken);
 
         // Checked after the read: if nothing after `after` had been trimmed by then, the read missed nothing. A log
         // lost meanwhile is waited for: once restored, what it could not put back is marked trimmed.
-        if (await GenerationAsync() is null && Known().Generation is not null)
+        if (await GenerationAsync(cancellationToken) is null && Known().Generation is not null)
         {
             if (!await WaitUntilRestoredAsync(cancellationToken))
             {
                 throw new HistoryGapException("The event log lost its data and was not restored.");
             }
 
-            entries = await db.StreamRangeAsync(_stream, "(" + FormatId(after), "+", maxCount);
+            entries = await db.StreamRangeAsync(_stream, "(" + FormatId(after), "+", maxCount).WaitAsync(cancellationToken);
         }
 
-        var info = await TryGetInfoAsync();
+        var info = await TryGetInfoAsync(cancellationToken);
         if (info is { } stream && TrimmedThrough(stream) > after)
         {
             throw new HistoryGapException();
@@ -335,7 +335,7 @@ internal sealed partial class RedisStreamEventLog(
     public IAsyncEnumerable<LoggedEvent> SubscribeAsync(CancellationToken cancellationToken)
     {
         // The starting point is taken now, when the subscriber asks, not when it first reads.
-        var start = GetHeadIdOrNullAsync();
+        var start = GetHeadIdOrNullAsync(cancellationToken);
         return ReadLiveAsync(start, cancellationToken);
     }
 
@@ -344,12 +344,12 @@ internal sealed partial class RedisStreamEventLog(
         // Without a head now, the feed starts from the origin rather than from a head read later: by then streams of
         // this process may have caught up and events been appended that a later head would skip. Streams drop what
         // they already hold; if the origin's successors were trimmed, that is a gap and the streams resume elsewhere.
-        var (last, generation) = await start ?? ("0-0", null);
+        var (last, generation) = await start.WaitAsync(cancellationToken) ?? ("0-0", null);
         var startedAt = last;
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var (batch, failed) = await ReadLiveBatchAsync(last, failures > 0);
+            var (batch, failed) = await ReadLiveBatchAsync(last, failures > 0, cancellationToken);
             if (failed)
             {
                 await DelayAfterFailureAsync(++failures, cancellationToken);
@@ -357,7 +357,7 @@ internal sealed partial class RedisStreamEventLog(
             }
 
             failures = 0;
-            var (now, lost, from) = await CheckGenerationAsync(generation, last, delivered: !string.Equals(last, startedAt, StringComparison.Ordinal));
+            var (now, lost, from) = await CheckGenerationAsync(generation, last, delivered: !string.Equals(last, startedAt, StringComparison.Ordinal), cancellationToken);
             last = from;
             if (lost)
             {
@@ -381,12 +381,12 @@ internal sealed partial class RedisStreamEventLog(
     /// entry after <paramref name="last"/> kept. Otherwise events this reader had not read are gone.
     /// </summary>
     /// <exception cref="HistoryGapException">The log was restored without the entries after <paramref name="last"/>.</exception>
-    private async Task<(string? Generation, bool Lost, string Last)> CheckGenerationAsync(string? known, string last, bool delivered)
+    private async Task<(string? Generation, bool Lost, string Last)> CheckGenerationAsync(string? known, string last, bool delivered, CancellationToken cancellationToken)
     {
         string? current;
         try
         {
-            current = await GenerationAsync();
+            current = await GenerationAsync(cancellationToken);
             if (current is null)
             {
                 return (known, known is not null, last);
@@ -397,7 +397,7 @@ internal sealed partial class RedisStreamEventLog(
                 return (current, false, last);
             }
 
-            var info = await TryGetInfoAsync();
+            var info = await TryGetInfoAsync(cancellationToken);
             var trimmed = info is { } stream ? TrimmedThrough(stream) : EventPosition.Origin;
             if (trimmed > ParsePosition(last))
             {
@@ -420,11 +420,11 @@ internal sealed partial class RedisStreamEventLog(
         }
     }
 
-    private async Task<(IReadOnlyList<LoggedEvent> Batch, bool Failed)> ReadLiveBatchAsync(string after, bool checkForGap)
+    private async Task<(IReadOnlyList<LoggedEvent> Batch, bool Failed)> ReadLiveBatchAsync(string after, bool checkForGap, CancellationToken cancellationToken)
     {
         try
         {
-            if (checkForGap && await TryGetInfoAsync() is { } info
+            if (checkForGap && await TryGetInfoAsync(cancellationToken) is { } info
                 && TrimmedThrough(info) > ParsePosition(after))
             {
                 // While this reader was cut off, entries it had not read were trimmed: its streams cannot be made
@@ -432,9 +432,9 @@ internal sealed partial class RedisStreamEventLog(
                 throw new HistoryGapException("The live reader fell behind the stream's retained history.");
             }
 
-            var db = await connections.ReaderAsync();
+            var db = await connections.ReaderAsync(cancellationToken);
             var result = await db.ExecuteAsync(
-                "XREAD", "COUNT", 512, "BLOCK", (long)redis.ReadBlock.TotalMilliseconds, "STREAMS", _stream, after);
+                "XREAD", "COUNT", 512, "BLOCK", (long)redis.ReadBlock.TotalMilliseconds, "STREAMS", _stream, after).WaitAsync(cancellationToken);
             return (ParseXRead(result), false);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
@@ -450,13 +450,13 @@ internal sealed partial class RedisStreamEventLog(
         await Task.Delay(delay, clock, cancellationToken);
     }
 
-    private async Task<(string Id, string? Generation)?> GetHeadIdOrNullAsync()
+    private async Task<(string Id, string? Generation)?> GetHeadIdOrNullAsync(CancellationToken cancellationToken)
     {
         try
         {
             // Both go out now, when the subscriber asks: the head must be read before anything appended after this call.
-            var generation = GenerationAsync();
-            var info = TryGetInfoAsync();
+            var generation = GenerationAsync(cancellationToken);
+            var info = TryGetInfoAsync(cancellationToken);
             return ((await info)?.LastGeneratedId.ToString() ?? "0-0", await generation);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
@@ -466,12 +466,12 @@ internal sealed partial class RedisStreamEventLog(
         }
     }
 
-    private async Task<StreamInfo?> TryGetInfoAsync()
+    private async Task<StreamInfo?> TryGetInfoAsync(CancellationToken cancellationToken)
     {
-        var db = await connections.CommandsAsync();
+        var db = await connections.CommandsAsync(cancellationToken);
         try
         {
-            return await db.StreamInfoAsync(_stream);
+            return await db.StreamInfoAsync(_stream).WaitAsync(cancellationToken);
         }
         catch (RedisServerException exception) when (exception.Message.Contains("no such key", StringComparison.OrdinalIgnoreCase))
         {
@@ -548,10 +548,10 @@ internal sealed partial class RedisStreamEventLog(
     private static string NewGeneration() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
 
     /// <summary>The generation key, or null when it is gone (the log lost its data and was not restored yet).</summary>
-    private async Task<string?> GenerationAsync()
+    private async Task<string?> GenerationAsync(CancellationToken cancellationToken)
     {
-        var db = await connections.CommandsAsync();
-        return await db.StringGetAsync(_generationKey);
+        var db = await connections.CommandsAsync(cancellationToken);
+        return await db.StringGetAsync(_generationKey).WaitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -565,8 +565,10 @@ internal sealed partial class RedisStreamEventLog(
         var step = TimeSpan.FromMilliseconds(100);
         while (true)
         {
-            var db = await connections.CommandsAsync();
-            if (Known().Generation is null || await db.StringGetAsync(_generationKey) is { IsNull: false } || await db.KeyExistsAsync(_stream))
+            var db = await connections.CommandsAsync(cancellationToken);
+            if (Known().Generation is null
+                || await db.StringGetAsync(_generationKey).WaitAsync(cancellationToken) is { IsNull: false }
+                || await db.KeyExistsAsync(_stream).WaitAsync(cancellationToken))
             {
                 return true;
             }

@@ -135,12 +135,26 @@ public sealed class ServiceHost : IRunningService, IAsyncDisposable
         if (!_stopped)
         {
             using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await StopAsync(stopping.Token);
+            try
+            {
+                await StopAsync(stopping.Token);
+            }
+            catch (Exception exception) when (stopping.IsCancellationRequested)
+            {
+                throw new InvalidOperationException($"The service did not stop within 10 s; still running: {StillRunning()}.", exception);
+            }
         }
 
         await _factory.DisposeAsync();
         DeleteOwnedFiles();
     }
+
+    private string StillRunning() =>
+        string.Join(", ", Services.GetServices<IHostedService>()
+            .OfType<BackgroundService>()
+            .Where(service => service.ExecuteTask is { IsCompleted: false })
+            .Select(service => service.GetType().Name)
+            .DefaultIfEmpty("none of the background services"));
 
     private void DeleteOwnedFiles()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CleanSse.Infrastructure.Persistence.Outbox;
 using CleanSse.ScaleOut.Tests.TestKit;
 using CleanSse.TestKit;
@@ -9,11 +8,12 @@ namespace CleanSse.ScaleOut.Tests;
 public sealed class OrderedDispatchTests
 {
     private const int Backlog = 10_000;
+    private const int BatchSize = 500;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_backlog_of_ten_thousand_events_drains_in_seconds_in_row_order()
+    public async Task A_backlog_of_ten_thousand_events_drains_in_full_batches_in_row_order()
     {
         await using var redis = await RedisTestKeys.CreateAsync();
         await using var database = await TestDatabase.CreateAsync(Token);
@@ -38,13 +38,12 @@ public sealed class OrderedDispatchTests
         inserted.ShouldBe(Backlog - 1);
         faults.Fault = AppendFault.None;
 
-        var clock = Stopwatch.StartNew();
-        var dispatched = await host.HostedService<OutboxDispatcher>().DispatchPendingAsync(DateTimeOffset.UtcNow.AddMinutes(1), 500, Token);
-        clock.Stop();
-        Progress.Note($"{dispatched} events dispatched in {clock.Elapsed.TotalMilliseconds:0} ms");
+        var dispatched = await host.HostedService<OutboxDispatcher>().DispatchPendingAsync(DateTimeOffset.UtcNow.AddMinutes(1), BatchSize, Token);
 
+        // What keeps a drain to seconds is its round trips: one append per batch, not one per event. The time itself
+        // belongs to the benchmarks, where a loaded machine cannot fail a build.
         dispatched.ShouldBe(Backlog);
-        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(15), "a backlog drains in seconds, not minutes");
+        faults.AppendedBatches.ShouldBe(Enumerable.Repeat(BatchSize, Backlog / BatchSize), "one append per full batch");
         (await database.ScalarAsync<long>("""SELECT count(*) FROM "OutboxMessages" WHERE "DispatchedAt" IS NULL""", Token)).ShouldBe(0);
 
         // The stream holds them in row order, each under the log id its row recorded.

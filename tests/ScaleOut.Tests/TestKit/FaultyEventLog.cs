@@ -45,6 +45,7 @@ public sealed class FaultyEventLog(IEventLog inner, FaultyEventLog.Switch faults
         }
 
         var logged = await inner.AppendBatchAsync(events, cancellationToken);
+        faults.RecordBatch(logged.Count);
         if (fault == AppendFault.LoseAnswer)
         {
             throw new TimeoutException($"Injected fault: the answer to appending {logged.Count} events was lost.");
@@ -86,6 +87,7 @@ public sealed class FaultyEventLog(IEventLog inner, FaultyEventLog.Switch faults
 
     public sealed class Switch
     {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<int> _batches = new();
         private volatile AppendFault _fault;
 
         public Switch(AppendFault fault) => _fault = fault;
@@ -95,5 +97,10 @@ public sealed class FaultyEventLog(IEventLog inner, FaultyEventLog.Switch faults
             get => _fault;
             set => _fault = value;
         }
+
+        /// <summary>The size of each batch the log appended, in the order they reached it.</summary>
+        public IReadOnlyList<int> AppendedBatches => [.. _batches];
+
+        internal void RecordBatch(int size) => _batches.Enqueue(size);
     }
 }

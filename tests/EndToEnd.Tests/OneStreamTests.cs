@@ -67,8 +67,8 @@ public sealed class OneStreamTests(BrowserFixture browser) : IAsyncLifetime
             await CreateAndSeeEverywhereAsync(tabs, created, $"After close {closed + 1}");
             foreach (var tab in tabs)
             {
-                await Expect(tab.Connection).ToHaveTextAsync("live", new() { Timeout = 5_000 });
-                await Expect(tab.Rows).ToHaveCountAsync(created.Count, new() { Timeout = 5_000 });
+                await Expect(tab.Connection).ToHaveTextAsync("live", new() { Timeout = Dashboard.UpdateTimeout });
+                await Expect(tab.Rows).ToHaveCountAsync(created.Count, new() { Timeout = Dashboard.UpdateTimeout });
             }
 
             await OpenStreamsShouldBecomeAsync(1);
@@ -103,7 +103,7 @@ public sealed class OneStreamTests(BrowserFixture browser) : IAsyncLifetime
 
         foreach (var tab in tabs)
         {
-            await Expect(tab.SignInForm).ToBeVisibleAsync(new() { Timeout = 5_000 });
+            await Expect(tab.SignInForm).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
             await Expect(tab.SignInNotice).ToHaveTextAsync("You have signed out.");
             await Expect(tab.Connection).ToHaveTextAsync("signed out");
             await Expect(tab.Rows).ToHaveCountAsync(0);
@@ -116,7 +116,7 @@ public sealed class OneStreamTests(BrowserFixture browser) : IAsyncLifetime
         await OpenStreamsShouldBecomeAsync(1);
         var customer = Names.Unique("Signed in again");
         await _service.Orders.CreateAsync(customer, cancellationToken: Cancellation);
-        await Expect(tabs[2].Row(customer)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(tabs[2].Row(customer)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         session.ScriptErrors.ShouldBeEmpty();
         session.PolicyViolations.ShouldBeEmpty();
     }
@@ -135,7 +135,7 @@ public sealed class OneStreamTests(BrowserFixture browser) : IAsyncLifetime
         {
             foreach (var customer in created)
             {
-                await Expect(tab.Row(customer)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+                await Expect(tab.Row(customer)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
             }
         }
     }

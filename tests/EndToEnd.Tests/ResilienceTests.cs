@@ -35,7 +35,7 @@ public sealed class ResilienceTests(BrowserFixture browser) : IAsyncLifetime
         var dashboard = await session.OpenDashboardAsync(_service.BaseAddress);
         var before = Names.Unique("Before restart");
         await _service.Orders.CreateAsync(before, cancellationToken: TestContext.Current.CancellationToken);
-        await Expect(dashboard.Row(before)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(before)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         var listLoads = dashboard.CountRequests("GET", "/api/orders");
 
         await _service.Process.StopAsync();
@@ -51,7 +51,7 @@ public sealed class ResilienceTests(BrowserFixture browser) : IAsyncLifetime
 
         var afterwards = Names.Unique("After reconnect");
         await _service.Orders.CreateAsync(afterwards, cancellationToken: TestContext.Current.CancellationToken);
-        await Expect(dashboard.Row(afterwards)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(afterwards)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
 
         await Expect(dashboard.Rows).ToHaveCountAsync(3);
         await Expect(dashboard.Row(before)).ToBeVisibleAsync();

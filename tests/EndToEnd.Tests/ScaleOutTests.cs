@@ -30,8 +30,8 @@ public sealed class ScaleOutTests(BrowserFixture browser)
         await dashboard.SubmitAsync();
         var viaB = Names.Unique("Via B");
         await b.Orders.CreateAsync(viaB, cancellationToken: TestContext.Current.CancellationToken);
-        await Expect(dashboard.Row(viaPage)).ToBeVisibleAsync(new() { Timeout = 5_000 });
-        await Expect(dashboard.Row(viaB)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(viaPage)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
+        await Expect(dashboard.Row(viaB)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         var listLoads = dashboard.CountRequests("GET", "/api/orders");
 
         await a.KillAsync();
@@ -56,7 +56,7 @@ public sealed class ScaleOutTests(BrowserFixture browser)
 
         var afterwards = Names.Unique("After the move");
         await b.Orders.CreateAsync(afterwards, cancellationToken: TestContext.Current.CancellationToken);
-        await Expect(dashboard.Row(afterwards)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(afterwards)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         session.ScriptErrors.ShouldBeEmpty();
     }
 }

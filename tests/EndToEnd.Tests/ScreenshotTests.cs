@@ -28,12 +28,12 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IAsyncLifetime
 
         await using var session = await browser.NewSessionAsync(width: 1280, height: 800);
         var dashboard = await session.OpenDashboardAsync(_service.BaseAddress);
-        await Expect(dashboard.Rows).ToHaveCountAsync(4, new() { Timeout = 5_000 });
+        await Expect(dashboard.Rows).ToHaveCountAsync(4, new() { Timeout = Dashboard.UpdateTimeout });
 
         // One more arrives live while the page is open.
         await dashboard.FillOrderAsync("Katherine Johnson", sku: "ORBIT-TABLES", quantity: "5", unitPrice: "7.00", note: "rush");
         await dashboard.SubmitAsync();
-        await Expect(dashboard.Rows).ToHaveCountAsync(5, new() { Timeout = 5_000 });
+        await Expect(dashboard.Rows).ToHaveCountAsync(5, new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(dashboard.Rows.First).ToContainTextAsync("Katherine Johnson");
         await Expect(dashboard.OrderCount).ToHaveTextAsync("5");
         // 25.00 + 39.90 + 149.00 + 35.00; the cancelled 12.75 does not count.

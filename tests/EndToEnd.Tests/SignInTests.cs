@@ -20,14 +20,14 @@ public sealed class SignInTests(BrowserFixture browser, SqliteServiceProcess ser
         await Expect(dashboard.SignInForm).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await Expect(dashboard.Form).Not.ToBeVisibleAsync();
         await Expect(dashboard.Connection).ToHaveTextAsync("signed out");
-        await Expect(dashboard.SignInForm.GetByLabel("Email")).ToHaveValueAsync("", new() { Timeout = 5_000 });
+        await Expect(dashboard.SignInForm.GetByLabel("Email")).ToHaveValueAsync("", new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(dashboard.SignOutButton).Not.ToBeVisibleAsync();
 
         // A wrong password is refused on the page, which stays signed out.
         await dashboard.SignInForm.GetByLabel("Email").FillAsync(TestUsers.Staff.Email);
         await dashboard.SignInForm.GetByLabel("Password").FillAsync("Not-the-password-1");
         await dashboard.Page.Keyboard.PressAsync("Enter");
-        await Expect(dashboard.FieldError("sign-in")).ToContainTextAsync("do not match", new() { Timeout = 5_000 });
+        await Expect(dashboard.FieldError("sign-in")).ToContainTextAsync("do not match", new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(dashboard.SignInForm.GetByLabel("Password")).ToBeFocusedAsync();
 
         await dashboard.SignInThroughFormAsync(TestUsers.Staff.Email, TestUsers.Staff.Password);
@@ -37,7 +37,7 @@ public sealed class SignInTests(BrowserFixture browser, SqliteServiceProcess ser
         await Expect(dashboard.SignInForm).Not.ToBeVisibleAsync();
         var customer = Names.Unique("Signed in");
         await service.Orders.CreateAsync(customer, new ApiOrderLine("FORM-1", 1, 5m), cancellationToken: Cancellation);
-        await Expect(dashboard.Row(customer)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(customer)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         session.ScriptErrors.ShouldBeEmpty();
     }
 
@@ -82,28 +82,28 @@ public sealed class SignInTests(BrowserFixture browser, SqliteServiceProcess ser
         // Someone else's order: staff see it, the customer does not.
         var someoneElse = Names.Unique("Someone else");
         await service.Orders.CreateAsync(someoneElse, new ApiOrderLine("OTHER-1", 1, 3m), cancellationToken: Cancellation);
-        await Expect(staff.Row(someoneElse)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(staff.Row(someoneElse)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
 
         // The customer's own order, from their form: both tabs see it, each with the buttons its user may press.
         var mine = Names.Unique("Customer tab");
         await customer.FillOrderAsync(mine, sku: "MINE-1", quantity: "2", unitPrice: "4.00");
         await customer.SubmitAsync();
-        await Expect(customer.Row(mine)).ToBeVisibleAsync(new() { Timeout = 5_000 });
-        await Expect(staff.Row(mine)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(customer.Row(mine)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
+        await Expect(staff.Row(mine)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(customer.Row(mine).GetByRole(AriaRole.Button)).ToHaveTextAsync(["Cancel"]);
         await Expect(staff.Row(mine).GetByRole(AriaRole.Button)).ToHaveTextAsync(["Mark paid", "Cancel"]);
         await Expect(customer.Row(someoneElse)).ToHaveCountAsync(0);
 
         // The customer cancels; the staff tab follows through its stream.
         await customer.Row(mine).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
-        await Expect(staff.Row(mine).Locator(".badge")).ToHaveTextAsync("cancelled", new() { Timeout = 5_000 });
+        await Expect(staff.Row(mine).Locator(".badge")).ToHaveTextAsync("cancelled", new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(customer.Row(mine).Locator(".badge")).ToHaveTextAsync("cancelled");
         await Expect(customer.Row(mine).GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
 
         // Loaded afresh, the customer's list holds their own order only.
         await customer.Page.ReloadAsync();
         await Expect(customer.Connection).ToHaveTextAsync("live", new() { Timeout = 15_000 });
-        await Expect(customer.Rows).ToHaveCountAsync(1, new() { Timeout = 5_000 });
+        await Expect(customer.Rows).ToHaveCountAsync(1, new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(customer.Row(mine)).ToBeVisibleAsync();
         staffSession.ScriptErrors.ShouldBeEmpty();
         customerSession.ScriptErrors.ShouldBeEmpty();
@@ -118,11 +118,11 @@ public sealed class SignInTests(BrowserFixture browser, SqliteServiceProcess ser
         await OpenStreamsShouldBecomeAsync(service.Process, 1);
         var customer = Names.Unique("Before sign-out");
         await service.Orders.CreateAsync(customer, new ApiOrderLine("OUT-1", 1, 2m), cancellationToken: Cancellation);
-        await Expect(dashboard.Row(customer)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(customer)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
 
         await dashboard.SignOutButton.ClickAsync();
 
-        await Expect(dashboard.SignInForm).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.SignInForm).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(dashboard.SignInNotice).ToHaveTextAsync("You have signed out.");
         await Expect(dashboard.Connection).ToHaveTextAsync("signed out");
         await Expect(dashboard.Form).Not.ToBeVisibleAsync();

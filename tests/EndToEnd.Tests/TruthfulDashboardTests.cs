@@ -42,7 +42,7 @@ public sealed class TruthfulDashboardTests(BrowserFixture browser, SqliteService
 
         var dashboard = await session.OpenDashboardAsync(service.BaseAddress);
 
-        await Expect(dashboard.LoadError).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.LoadError).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(dashboard.LoadError).ToContainTextAsync("The orders could not be loaded.");
         await Expect(dashboard.LoadError).ToContainTextAsync("The orders database is not answering.");
         await Expect(dashboard.LoadError).ToHaveAttributeAsync("role", "alert");
@@ -51,8 +51,8 @@ public sealed class TruthfulDashboardTests(BrowserFixture browser, SqliteService
 
         failing = false;
         await dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Try again" }).ClickAsync();
-        await Expect(dashboard.LoadError).ToBeHiddenAsync(new() { Timeout = 5_000 });
-        await Expect(dashboard.Rows.First).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.LoadError).ToBeHiddenAsync(new() { Timeout = Dashboard.UpdateTimeout });
+        await Expect(dashboard.Rows.First).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         session.ScriptErrors.ShouldBeEmpty();
         session.PolicyViolations.ShouldBeEmpty();
     }
@@ -65,7 +65,7 @@ public sealed class TruthfulDashboardTests(BrowserFixture browser, SqliteService
         var dashboard = await session.OpenDashboardAsync(service.BaseAddress);
         var customer = Names.Unique("Refused");
         await service.Orders.CreateAsync(customer, new ApiOrderLine("REFUSE-1", 1, 5m), cancellationToken: Cancellation);
-        await Expect(dashboard.Row(customer)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(customer)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
 
         // A change the order does not allow, as a page that missed an update would ask: the real service answers 409.
         await dashboard.Page.RouteAsync(
@@ -82,7 +82,7 @@ public sealed class TruthfulDashboardTests(BrowserFixture browser, SqliteService
             });
         await dashboard.Row(customer).GetByRole(AriaRole.Button, new() { Name = "Mark paid" }).ClickAsync();
 
-        await Expect(dashboard.ChangeError).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.ChangeError).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(dashboard.ChangeError).ToContainTextAsync(customer);
         await Expect(dashboard.ChangeError).ToContainTextAsync("Status change not allowed");
         await Expect(dashboard.ChangeError).ToHaveAttributeAsync("role", "alert");
@@ -91,7 +91,7 @@ public sealed class TruthfulDashboardTests(BrowserFixture browser, SqliteService
         // The next change that goes through clears it.
         await dashboard.Page.UnrouteAllAsync();
         await dashboard.Row(customer).GetByRole(AriaRole.Button, new() { Name = "Mark paid" }).ClickAsync();
-        await Expect(dashboard.Row(customer).Locator(".badge")).ToHaveTextAsync("paid", new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(customer).Locator(".badge")).ToHaveTextAsync("paid", new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(dashboard.ChangeError).ToBeHiddenAsync();
         session.ScriptErrors.ShouldBeEmpty();
         session.PolicyViolations.ShouldBeEmpty();
@@ -108,7 +108,7 @@ public sealed class TruthfulDashboardTests(BrowserFixture browser, SqliteService
         var customer = Names.Unique("Mine");
         await dashboard.FillOrderAsync(customer);
         await dashboard.SubmitAsync();
-        await Expect(dashboard.Row(customer)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(customer)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
 
         // The page offers a customer only "Cancel"; asked to pay instead, the service refuses with 403.
         await dashboard.Page.RouteAsync(
@@ -125,7 +125,7 @@ public sealed class TruthfulDashboardTests(BrowserFixture browser, SqliteService
             });
         await dashboard.Row(customer).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
-        await Expect(dashboard.ChangeError).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.ChangeError).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(dashboard.ChangeError).ToContainTextAsync("was not changed to cancelled");
         await Expect(dashboard.ChangeError).ToContainTextAsync("Forbidden", new() { IgnoreCase = true });
         await Expect(dashboard.Row(customer).Locator(".badge")).ToHaveTextAsync("new");
@@ -165,7 +165,7 @@ public sealed class TruthfulDashboardTests(BrowserFixture browser, SqliteService
         foreach (var tab in new[] { dashboard, watcher })
         {
             var row = tab.Row(customer);
-            await Expect(row).ToBeVisibleAsync(new() { Timeout = 5_000 });
+            await Expect(row).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
             await Expect(row.Locator(".items li")).ToHaveTextAsync(["2 × LINE-A", "3 × LINE-C"]);
             await Expect(row).ToContainTextAsync("$3.75");
         }
@@ -192,14 +192,14 @@ public sealed class TruthfulDashboardTests(BrowserFixture browser, SqliteService
         var paidEarlier = await service.Orders.CreateAsync(Names.Unique("Paid earlier"), cancellationToken: Cancellation);
         (await service.Orders.PatchStatusAsync(paidEarlier.Id, "paid", Cancellation)).EnsureSuccessStatusCode();
         var stillNew = await service.Orders.CreateAsync(Names.Unique("Still new"), cancellationToken: Cancellation);
-        await Expect(dashboard.Row(stillNew.Customer)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(stillNew.Customer)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         var filtered = dashboard.Page.WaitForRequestAsync(request =>
             new Uri(request.Url).AbsolutePath == OrdersApiClient.OrdersPath && request.Url.Contains("status=paid", StringComparison.Ordinal));
 
         await dashboard.StatusFilter.SelectOptionAsync("paid");
 
         await filtered;
-        await Expect(dashboard.Row(paidEarlier.Customer)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(paidEarlier.Customer)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(dashboard.Row(stillNew.Customer)).ToHaveCountAsync(0);
         foreach (var badge in await dashboard.Rows.Locator(".badge").AllTextContentsAsync())
         {
@@ -209,13 +209,13 @@ public sealed class TruthfulDashboardTests(BrowserFixture browser, SqliteService
         // Live: a new order stays out, one that becomes paid comes in, one that leaves paid goes.
         var brandNew = await service.Orders.CreateAsync(Names.Unique("Brand new"), cancellationToken: Cancellation);
         (await service.Orders.PatchStatusAsync(stillNew.Id, "paid", Cancellation)).EnsureSuccessStatusCode();
-        await Expect(dashboard.Row(stillNew.Customer)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(stillNew.Customer)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         (await service.Orders.PatchStatusAsync(paidEarlier.Id, "shipped", Cancellation)).EnsureSuccessStatusCode();
-        await Expect(dashboard.Row(paidEarlier.Customer)).ToHaveCountAsync(0, new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(paidEarlier.Customer)).ToHaveCountAsync(0, new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(dashboard.Row(brandNew.Customer)).ToHaveCountAsync(0);
 
         await dashboard.StatusFilter.SelectOptionAsync("");
-        await Expect(dashboard.Row(brandNew.Customer)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(dashboard.Row(brandNew.Customer)).ToBeVisibleAsync(new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(dashboard.Row(paidEarlier.Customer).Locator(".badge")).ToHaveTextAsync("shipped");
         session.ScriptErrors.ShouldBeEmpty();
         session.PolicyViolations.ShouldBeEmpty();
@@ -237,7 +237,7 @@ public sealed class TruthfulDashboardTests(BrowserFixture browser, SqliteService
         var dashboard = await session.OpenDashboardAsync(own.BaseAddress);
 
         // Every order counts, the cancelled one earns nothing: 521 orders, 520 × $2.00.
-        await Expect(dashboard.OrderCount).ToHaveTextAsync((Count + 1).ToString(CultureInfo.InvariantCulture), new() { Timeout = 5_000 });
+        await Expect(dashboard.OrderCount).ToHaveTextAsync((Count + 1).ToString(CultureInfo.InvariantCulture), new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(dashboard.Revenue).ToHaveTextAsync("$1,040.00");
         await Expect(dashboard.ByStatus).ToContainTextAsync("520 new");
         await Expect(dashboard.ByStatus).ToContainTextAsync("1 cancelled");
@@ -245,19 +245,19 @@ public sealed class TruthfulDashboardTests(BrowserFixture browser, SqliteService
 
         // Updated live, from the service again.
         await own.Orders.CreateAsync("One more", new ApiOrderLine("MORE", 1, 10m), cancellationToken: Cancellation);
-        await Expect(dashboard.OrderCount).ToHaveTextAsync((Count + 2).ToString(CultureInfo.InvariantCulture), new() { Timeout = 5_000 });
+        await Expect(dashboard.OrderCount).ToHaveTextAsync((Count + 2).ToString(CultureInfo.InvariantCulture), new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(dashboard.Revenue).ToHaveTextAsync("$1,050.00");
 
         // The list shows a page at a time, newest first, with what arrived live on top (the first page of 50, then
         // "One more"); older pages follow the cursor, each order once.
-        await Expect(dashboard.Rows).ToHaveCountAsync(51, new() { Timeout = 5_000 });
+        await Expect(dashboard.Rows).ToHaveCountAsync(51, new() { Timeout = Dashboard.UpdateTimeout });
         await Expect(dashboard.Rows.First).ToContainTextAsync("One more");
         var pages = 1;
         while (await dashboard.LoadOlder.IsVisibleAsync())
         {
             var before = await dashboard.Rows.CountAsync();
             await dashboard.LoadOlder.ClickAsync();
-            await Expect(dashboard.Rows).Not.ToHaveCountAsync(before, new() { Timeout = 5_000 });
+            await Expect(dashboard.Rows).Not.ToHaveCountAsync(before, new() { Timeout = Dashboard.UpdateTimeout });
             pages++;
             pages.ShouldBeLessThan(20);
         }

@@ -9,6 +9,12 @@ public sealed class Dashboard(IPage page)
     /// <summary>How long the page may take to reconnect or reload when the service came back.</summary>
     public const float RecoveryTimeout = 30_000;
 
+    /// <summary>
+    /// How long the page may take to show a change. Unloaded it takes milliseconds; the bound is a wait, not a speed
+    /// limit, and is wide because the suites share two cores with Chromium and every other suite.
+    /// </summary>
+    public const float UpdateTimeout = 15_000;
+
     public IPage Page => page;
 
     public ILocator Connection => page.Locator("#connection");

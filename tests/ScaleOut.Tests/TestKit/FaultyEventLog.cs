@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CleanSse.Infrastructure.Realtime.EventLog;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -87,7 +88,7 @@ public sealed class FaultyEventLog(IEventLog inner, FaultyEventLog.Switch faults
 
     public sealed class Switch
     {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<int> _batches = new();
+        private readonly ConcurrentQueue<int> _batches = new();
         private volatile AppendFault _fault;
 
         public Switch(AppendFault fault) => _fault = fault;

@@ -25,6 +25,9 @@ public sealed class Dashboard(IPage page)
 
     public ILocator Revenue => page.Locator("#revenue");
 
+    /// <summary>The chart's text for screen readers: orders in its 30 minutes and the most in one.</summary>
+    public ILocator ChartSummary => page.Locator("#chart-summary");
+
     public ILocator Form => page.Locator("#order-form");
 
     /// <summary>The banner that says what failed to load, in the service's words.</summary>

@@ -96,6 +96,15 @@ public static class DependencyInjection
     /// <summary>The Redis list holding the data-protection key ring, beside the event log's keys.</summary>
     public static string DataProtectionKeysKey(string keyPrefix) => $"{keyPrefix}:data-protection-keys";
 
+    private static void AddGroupCommitWriter(this IServiceCollection services, WriterDialect dialect)
+    {
+        services.AddSingleton(dialect);
+        services.AddSingleton<PreparedInsertStatements>();
+        services.AddSingleton<DatabaseWriterMetrics>();
+        services.AddSingleton<GroupCommitWriter>();
+        services.AddSingleton<IDatabaseWriter>(provider => provider.GetRequiredService<GroupCommitWriter>());
+    }
+
     private static void AddPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         var provider = configuration["Database:Provider"] ?? "Sqlite";
@@ -111,7 +120,7 @@ public static class DependencyInjection
             services.AddDbContextPool<OrdersDbContext, PostgresOrdersDbContext>((provider, options) => options
                 .UseNpgsql(connectionString)
                 .AddInterceptors(provider.GetServices<IInterceptor>()));
-            services.AddSingleton<IDatabaseWriter, DirectDatabaseWriter>();
+            services.AddGroupCommitWriter(WriterDialect.Postgres(connectionString));
             services.AddSingleton<IDatabaseReader, DirectDatabaseReader>();
             services.AddSingleton<IOrderReader, CompiledQueryOrderReader>();
         }
@@ -123,14 +132,7 @@ public static class DependencyInjection
             services.AddDbContextPool<OrdersDbContext>((provider, options) => options
                 .UseSqlite(sqlite)
                 .AddInterceptors(provider.GetServices<IInterceptor>()));
-            services.AddSingleton<SqliteInsertStatements>();
-            services.AddSingleton<DatabaseWriterMetrics>();
-            services.AddSingleton(provider => new SqliteGroupWriter(
-                sqlite,
-                provider.GetRequiredService<SqliteInsertStatements>(),
-                provider.GetRequiredService<DatabaseWriterMetrics>(),
-                provider.GetRequiredService<ILogger<SqliteGroupWriter>>()));
-            services.AddSingleton<IDatabaseWriter>(provider => provider.GetRequiredService<SqliteGroupWriter>());
+            services.AddGroupCommitWriter(WriterDialect.Sqlite(sqlite));
             services.AddSingleton(_ => new SqliteReadConnections(sqlite));
             services.AddSingleton<IDatabaseReader>(provider => provider.GetRequiredService<SqliteReadConnections>());
             services.AddSingleton<IOrderReader, SqliteOrderReader>();

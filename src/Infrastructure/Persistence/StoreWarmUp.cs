@@ -19,9 +19,9 @@ internal static class StoreWarmUp
 {
     public static async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        if (services.GetService<SqliteGroupWriter>() is { } sqliteWriter)
+        if (services.GetService<GroupCommitWriter>() is { } groupWriter)
         {
-            await sqliteWriter.WarmUpAsync(cancellationToken);
+            await groupWriter.WarmUpAsync(cancellationToken);
         }
 
         await using var scope = services.CreateAsyncScope();
@@ -53,10 +53,10 @@ internal static class StoreWarmUp
 
     private static async Task WriteAndRollBackAsync(OrdersDbContext db, IDatabaseWriter writer, CancellationToken cancellationToken)
     {
-        if (writer is SqliteGroupWriter sqliteWriter)
+        if (writer is GroupCommitWriter groupWriter)
         {
             // The writer's own prepared inserts, rolled back as it rolls back any failed write.
-            await sqliteWriter.WarmUpInsertsAsync(db, cancellationToken);
+            await groupWriter.WarmUpInsertsAsync(db, cancellationToken);
             return;
         }
 

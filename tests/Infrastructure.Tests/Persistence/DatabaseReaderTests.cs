@@ -18,13 +18,13 @@ public sealed class DatabaseReaderTests : IAsyncLifetime
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
 
     private readonly SessionRecorder _sessions = new();
-    private TemporarySqliteStore _store = null!;
+    private TemporaryStore _store = null!;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private ServiceProvider Services => _store.Services;
 
-    public async ValueTask InitializeAsync() => _store = await TemporarySqliteStore.CreateAsync(_sessions, Token);
+    public async ValueTask InitializeAsync() => _store = await TemporaryStore.CreateAsync(_sessions, Token);
 
     public async ValueTask DisposeAsync() => await _store.DisposeAsync();
 

@@ -11,19 +11,21 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CleanSse.Infrastructure.Tests.Persistence;
 
 /// <summary>
-/// Writes to the SQLite store as the service wires them: through one writer, one transaction at a time, in groups, each
-/// write with its own outcome; and contexts that share their options instead of building them per request.
+/// Writes to the store as the service wires them: through one writer, one transaction at a time, in groups, each write
+/// with its own outcome; and contexts that share their options instead of building them per request. On SQLite every
+/// write passes through the writer; on PostgreSQL the inserts of new rows do.
 /// </summary>
-public sealed class DatabaseWriterTests : IAsyncLifetime
+public abstract class DatabaseWriterTests(StoreKind kind) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
 
     private readonly WriteRecorder _writes = new();
-    private TemporarySqliteStore _store = null!;
+    private TemporaryStore _store = null!;
     private WriterGroups _groups = null!;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -32,7 +34,7 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _store = await TemporarySqliteStore.CreateAsync(_writes, Token);
+        _store = await TemporaryStore.CreateAsync(kind, _writes, Token);
         _groups = new WriterGroups(Services.GetRequiredService<IMeterFactory>());
     }
 
@@ -40,13 +42,15 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
     {
         _groups.Dispose();
         await _store.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     [Fact]
     public async Task Concurrent_orders_are_written_by_one_connection_so_none_waits_for_the_write_lock()
     {
         // Issue 13: under concurrent POSTs most threads slept in SQLite's busy handler, each request's connection
-        // waiting for another's write lock.
+        // waiting for another's write lock; on PostgreSQL each order cost its own transaction, EF Core's command
+        // building and an unprepared statement.
         const int orders = 32;
         using var start = new ManualResetEventSlim();
         var saves = Enumerable.Range(0, orders).Select(_ => Task.Run(
@@ -71,17 +75,16 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
     [Fact]
     public async Task Writes_that_arrive_while_the_writer_is_busy_commit_together_in_the_next_transaction()
     {
-        var (writer, release, busy) = await HoldWriterAsync();
-        await using (busy)
+        await using (var hold = await HoldWriterAsync())
         {
             var saves = Enumerable.Range(0, 16).Select(_ => SaveNewOrderAsync()).ToArray();
-            release.SetResult();
+            await hold.ReleaseAsync();
             await Task.WhenAll(saves);
         }
 
         // The held write's group, then the sixteen together: one group, one commit.
         _groups.Writes.ShouldBe([1, 16]);
-        writer.ShouldBeOfType<SqliteGroupWriter>();
+        Services.GetRequiredService<IDatabaseWriter>().ShouldBeOfType<GroupCommitWriter>();
     }
 
     [Fact]
@@ -90,26 +93,25 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
         var taken = NewOrder();
         await SaveAsync(taken);
 
-        var (_, release, busy) = await HoldWriterAsync();
         Task<OrderCreated> first, duplicate, last;
-        await using (busy)
+        await using (var hold = await HoldWriterAsync())
         {
             first = SaveAsync(NewOrder());
             duplicate = SaveAsync(Order.Create(taken.Id, "customer-2", "Bob", [new OrderLine("PEN-1", 1, 1m)], null, Now));
             last = SaveAsync(NewOrder());
-            release.SetResult();
+            await hold.ReleaseAsync();
             await Should.ThrowAsync<DbUpdateException>(() => duplicate);
             await Task.WhenAll(first, last);
         }
 
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
-        (await db.Orders.CountAsync(Token)).ShouldBe(3);
+        (await db.Orders.CountAsync(Token)).ShouldBe(kind == StoreKind.Postgres ? 4 : 3, "the held write's order too on PostgreSQL");
         (await db.Orders.SingleAsync(order => order.Id == taken.Id, Token)).Customer.ShouldBe("Ada");
         var stored = await db.OutboxMessages.Select(message => message.EventId).ToListAsync(Token);
         stored.ShouldContain((await first).EventId);
         stored.ShouldContain((await last).EventId);
-        stored.Count.ShouldBe(3, "the failed order's event is not stored");
+        stored.Count.ShouldBe(kind == StoreKind.Postgres ? 4 : 3, "the failed order's event is not stored");
     }
 
     [Fact]
@@ -145,7 +147,12 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
         second.ShouldBeSameAs(first);
     }
 
-    private async Task<(IDatabaseWriter Writer, TaskCompletionSource Release, IAsyncDisposable Busy)> HoldWriterAsync()
+    /// <summary>
+    /// Keeps the writer busy with one write until released, so the writes started meanwhile queue for its next group.
+    /// </summary>
+    private Task<WriterHold> HoldWriterAsync() => kind == StoreKind.Postgres ? HoldWriterOnPostgresAsync() : HoldWriterOnSqliteAsync();
+
+    private async Task<WriterHold> HoldWriterOnSqliteAsync()
     {
         var scope = Services.CreateAsyncScope();
         var writer = scope.ServiceProvider.GetRequiredService<IDatabaseWriter>();
@@ -161,7 +168,58 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
             },
             Token);
         await running.Task.WaitAsync(Token);
-        return (writer, release, new Held(scope, held));
+        return new WriterHold(
+            () =>
+            {
+                release.SetResult();
+                return Task.CompletedTask;
+            },
+            async () =>
+            {
+                await held;
+                await scope.DisposeAsync();
+            });
+    }
+
+    // Another session locks the orders table; the writer's next insert, one order's, waits for it.
+    private async Task<WriterHold> HoldWriterOnPostgresAsync()
+    {
+        string connectionString;
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            connectionString = scope.ServiceProvider.GetRequiredService<OrdersDbContext>().Database.GetConnectionString()!;
+        }
+
+        var locker = new NpgsqlConnection(connectionString);
+        await locker.OpenAsync(Token);
+        var transaction = await locker.BeginTransactionAsync(Token);
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE \"Orders\" IN EXCLUSIVE MODE", locker, transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync(Token);
+        }
+
+        var held = SaveNewOrderAsync();
+        var lockedPid = locker.ProcessID;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                await using var waiting = new NpgsqlConnection(connectionString);
+                await waiting.OpenAsync(Token);
+                await using var count = new NpgsqlCommand(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> @pid",
+                    waiting);
+                count.Parameters.AddWithValue("pid", lockedPid);
+                return (long)(await count.ExecuteScalarAsync(Token))! == 1;
+            },
+            "the writer's insert waits for the table lock");
+        return new WriterHold(
+            () => transaction.CommitAsync(Token),
+            async () =>
+            {
+                await held;
+                await transaction.DisposeAsync();
+                await locker.DisposeAsync();
+            });
     }
 
     private async Task SaveNewOrderAsync() => await SaveAsync(NewOrder());
@@ -179,13 +237,11 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
     private static Order NewOrder() =>
         Order.Create(Guid.CreateVersion7().ToString("N"), "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 2m)], null, Now);
 
-    private sealed class Held(AsyncServiceScope scope, Task<int> write) : IAsyncDisposable
+    private sealed class WriterHold(Func<Task> release, Func<Task> end) : IAsyncDisposable
     {
-        public async ValueTask DisposeAsync()
-        {
-            await write;
-            await scope.DisposeAsync();
-        }
+        public Task ReleaseAsync() => release();
+
+        public async ValueTask DisposeAsync() => await end();
     }
 
     /// <summary>Every INSERT the service's contexts run, with the connection and transaction it ran on.</summary>
@@ -256,3 +312,7 @@ public sealed class DatabaseWriterTests : IAsyncLifetime
         public void Dispose() => _listener.Dispose();
     }
 }
+
+public sealed class SqliteDatabaseWriterTests() : DatabaseWriterTests(StoreKind.Sqlite);
+
+public sealed class PostgresDatabaseWriterTests() : DatabaseWriterTests(StoreKind.Postgres);

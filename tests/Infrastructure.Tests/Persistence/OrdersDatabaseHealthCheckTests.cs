@@ -10,13 +10,13 @@ namespace CleanSse.Infrastructure.Tests.Persistence;
 public sealed class OrdersDatabaseHealthCheckTests : IAsyncLifetime
 {
     private readonly HeldOpens _opens = new();
-    private TemporarySqliteStore _store = null!;
+    private TemporaryStore _store = null!;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private ServiceProvider Services => _store.Services;
 
-    public async ValueTask InitializeAsync() => _store = await TemporarySqliteStore.CreateAsync(_opens, Token);
+    public async ValueTask InitializeAsync() => _store = await TemporaryStore.CreateAsync(_opens, Token);
 
     public async ValueTask DisposeAsync()
     {

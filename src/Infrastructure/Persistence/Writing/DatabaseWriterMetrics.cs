@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace CleanSse.Infrastructure.Persistence.Writing;
 
 /// <summary>
-/// The SQLite writer's instruments, on the <c>CleanSse.Database</c> meter: writes per transaction is how much group
+/// The database writer's instruments, on the <c>CleanSse.Database</c> meter: writes per transaction is how much group
 /// commit saves. Public for its meter's name, which the composition root exports.
 /// </summary>
 public sealed class DatabaseWriterMetrics

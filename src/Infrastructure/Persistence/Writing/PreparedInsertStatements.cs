@@ -5,7 +5,6 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -21,10 +20,10 @@ namespace CleanSse.Infrastructure.Persistence.Writing;
 /// added rows of plain tables (an update, a delete, a relationship, a value the store generates other than an integer
 /// key) is saved by EF Core as before.
 /// </summary>
-internal sealed class SqliteInsertStatements
+internal sealed class PreparedInsertStatements(WriterDialect dialect)
 {
     private readonly ConcurrentDictionary<IEntityType, InsertShape?> _shapes = new();
-    private readonly ConditionalWeakTable<SqliteConnection, Dictionary<InsertShape, SqliteCommand>> _prepared = new();
+    private readonly ConditionalWeakTable<DbConnection, Dictionary<InsertShape, DbCommand>> _prepared = new();
 
     /// <summary>
     /// The context's pending changes as prepared inserts, or null when they are not all added rows this can write.
@@ -82,7 +81,7 @@ internal sealed class SqliteInsertStatements
                     ownedAdded++;
                     continue;
                 case EntityState.Added:
-                    var shape = _shapes.GetOrAdd(entry.Metadata, InsertShape.TryCreate);
+                    var shape = _shapes.GetOrAdd(entry.Metadata, static (entityType, dialect) => InsertShape.TryCreate(entityType, dialect), dialect);
                     if (shape is null)
                     {
                         return null;
@@ -99,34 +98,42 @@ internal sealed class SqliteInsertStatements
         return rows is null || ownedAdded != ownedInJson ? null : new AddedRows(this, rows);
     }
 
-    private SqliteCommand CommandFor(SqliteConnection connection, InsertShape shape)
+    // Prepared with the first row's parameters, which later rows only lend their values to: Npgsql ties a prepared
+    // statement's placeholders to the parameter objects it was prepared with, and infers their types from them.
+    private DbCommand CommandFor(DbConnection connection, DbTransaction transaction, AddedRow row)
     {
         var commands = _prepared.GetValue(connection, _ => []);
-        if (!commands.TryGetValue(shape, out var command))
+        if (commands.TryGetValue(row.Shape, out var command))
         {
-            command = connection.CreateCommand();
-            command.CommandText = shape.Sql;
-            command.Prepare();
-            commands.Add(shape, command);
+            command.Transaction = transaction;
+            for (var i = 0; i < row.Parameters.Length; i++)
+            {
+                command.Parameters[i].Value = row.Parameters[i].Value;
+            }
+
+            return command;
         }
 
+        command = connection.CreateCommand();
+        command.CommandText = row.Shape.Sql;
+        command.Transaction = transaction;
+        command.Parameters.AddRange(row.Parameters);
+        command.Prepare();
+        commands.Add(row.Shape, command);
         return command;
     }
 
     /// <summary>A context's added rows, ready to be inserted, and what the store generated for them once they are.</summary>
-    internal sealed class AddedRows(SqliteInsertStatements statements, List<AddedRow> rows)
+    internal sealed class AddedRows(PreparedInsertStatements statements, List<AddedRow> rows)
     {
         public IReadOnlyList<EntityEntry> Entries => [.. rows.Select(row => row.Entry)];
 
         /// <summary>Runs on the writer's connection, inside its transaction.</summary>
-        public void Insert(SqliteConnection connection, SqliteTransaction transaction)
+        public void Insert(DbConnection connection, DbTransaction transaction)
         {
             foreach (var row in rows)
             {
-                var command = statements.CommandFor(connection, row.Shape);
-                command.Transaction = transaction;
-                command.Parameters.Clear();
-                command.Parameters.AddRange(row.Parameters);
+                var command = statements.CommandFor(connection, transaction, row);
                 if (row.Shape.GeneratedKey is null)
                 {
                     command.ExecuteNonQuery();
@@ -135,6 +142,50 @@ internal sealed class SqliteInsertStatements
                 {
                     row.GeneratedKey = command.ExecuteScalar();
                 }
+            }
+        }
+
+        /// <summary>Adds this write's inserts to a batch of the group's.</summary>
+        public void AddTo(DbBatch batch)
+        {
+            foreach (var row in rows)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = row.Shape.Sql;
+                command.Parameters.AddRange(row.Parameters);
+                batch.BatchCommands.Add(command);
+            }
+        }
+
+        /// <summary>
+        /// Reads the keys of this write's rows from the batch's results, which hold one result for each statement that
+        /// returns one (<c>RETURNING</c>), in the order the statements were added.
+        /// </summary>
+        public async Task ReadGeneratedKeysAsync(DbDataReader reader)
+        {
+            foreach (var row in rows)
+            {
+                if (row.Shape.GeneratedKey is null)
+                {
+                    continue;
+                }
+
+                if (!await reader.ReadAsync())
+                {
+                    throw new InvalidOperationException($"The insert of {row.Entry.Metadata.DisplayName()} returned no key.");
+                }
+
+                row.GeneratedKey = reader.GetValue(0);
+                await reader.NextResultAsync();
+            }
+        }
+
+        /// <summary>The batch that generated them was rolled back.</summary>
+        public void ForgetGeneratedKeys()
+        {
+            foreach (var row in rows)
+            {
+                row.GeneratedKey = null;
             }
         }
 
@@ -169,11 +220,13 @@ internal sealed class SqliteInsertStatements
     {
         private static readonly JsonWriterOptions JsonOptions = new() { Indented = false };
 
+        private readonly WriterDialect _dialect;
         private readonly Column[] _columns;
         private readonly JsonColumn[] _jsonColumns;
 
-        private InsertShape(string sql, Column[] columns, JsonColumn[] jsonColumns, IProperty? generatedKey)
+        private InsertShape(WriterDialect dialect, string sql, Column[] columns, JsonColumn[] jsonColumns, IProperty? generatedKey)
         {
+            _dialect = dialect;
             Sql = sql;
             _columns = columns;
             _jsonColumns = jsonColumns;
@@ -184,7 +237,7 @@ internal sealed class SqliteInsertStatements
 
         public IProperty? GeneratedKey { get; }
 
-        public static InsertShape? TryCreate(IEntityType entityType)
+        public static InsertShape? TryCreate(IEntityType entityType, WriterDialect dialect)
         {
             if (entityType.BaseType is not null
                 || entityType.GetDirectlyDerivedTypes().Any()
@@ -210,8 +263,8 @@ internal sealed class SqliteInsertStatements
 
                 if (property.ValueGenerated != ValueGenerated.Never)
                 {
-                    // An integer key SQLite assigns (its rowid) comes back through RETURNING; any other generated value
-                    // is left to EF Core.
+                    // An integer key the store assigns (SQLite's rowid, a PostgreSQL identity) comes back through
+                    // RETURNING; any other generated value is left to EF Core.
                     if (!property.IsPrimaryKey() || generatedKey is not null || property.ClrType != typeof(long) && property.ClrType != typeof(int))
                     {
                         return null;
@@ -272,42 +325,40 @@ internal sealed class SqliteInsertStatements
                 .Append("INSERT INTO ").Append(Quote(table)).Append(" (")
                 .AppendJoin(", ", names.Select(Quote))
                 .Append(") VALUES (")
-                .AppendJoin(", ", names.Select((_, index) => "$p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                .AppendJoin(", ", names.Select((_, index) => ParameterName(dialect, index)))
                 .Append(')');
             if (generatedKey is not null)
             {
                 sql.Append(" RETURNING ").Append(Quote(generatedKey.GetColumnName(store)!));
             }
 
-            return new InsertShape(sql.ToString(), [.. columns], [.. jsonColumns], generatedKey);
+            return new InsertShape(dialect, sql.ToString(), [.. columns], [.. jsonColumns], generatedKey);
         }
 
         public AddedRow Capture(EntityEntry entry, ref int ownedInJson)
         {
             // Parameters made by the columns' own type mappings, as SaveChanges makes them; the command is only their
             // factory, and the writer's prepared statement binds them.
-            using var factory = new SqliteCommand();
+            using var factory = _dialect.CreateParameterFactory();
             var parameters = new DbParameter[_columns.Length + _jsonColumns.Length];
             var values = entry.CurrentValues;
             for (var i = 0; i < _columns.Length; i++)
             {
                 var column = _columns[i];
-                parameters[i] = column.Mapping.CreateParameter(factory, ParameterName(i), values[column.Property], column.Property.IsNullable);
+                parameters[i] = column.Mapping.CreateParameter(factory, ParameterName(_dialect, i), values[column.Property], column.Property.IsNullable);
             }
 
             for (var j = 0; j < _jsonColumns.Length; j++)
             {
                 var json = _jsonColumns[j].Write(entry.Entity, ref ownedInJson);
-                parameters[_columns.Length + j] = new SqliteParameter(ParameterName(_columns.Length + j), SqliteType.Text)
-                {
-                    Value = (object?)json ?? DBNull.Value,
-                };
+                parameters[_columns.Length + j] = _dialect.CreateJsonParameter(ParameterName(_dialect, _columns.Length + j), json);
             }
 
             return new AddedRow(this, entry, parameters);
         }
 
-        private static string ParameterName(int index) => "$p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        private static string ParameterName(WriterDialect dialect, int index) =>
+            dialect.ParameterPrefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
@@ -8,12 +7,14 @@ using Microsoft.Extensions.Logging;
 namespace CleanSse.Infrastructure.Persistence.Writing;
 
 /// <summary>
-/// The one writer of a SQLite database in this process. SQLite lets one connection write at a time; connections that
-/// race for the lock sleep in its busy handler, in steps of up to 100 ms. Here every write waits in a queue instead, and
-/// one connection runs them: the writes that arrive while a transaction commits go together into the next one (group
-/// commit), each inside its own savepoint, so a write that fails is rolled back alone and the others still commit.
+/// The one writer of the database in this process. Writes wait in a queue and one connection runs them: the writes that
+/// arrive while a transaction commits go together into the next one (group commit), each inside its own savepoint, so a
+/// write that fails is rolled back alone and the others still commit. On SQLite, which lets one connection write at a
+/// time, every write passes through here, so none sleeps in SQLite's busy handler racing for the lock. On PostgreSQL the
+/// inserts of new rows do (one commit and one round trip for many orders, statements prepared once), and other writes
+/// run on the request's own connection (<see cref="WriterDialect.GroupsContextWrites"/>).
 /// </summary>
-internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposable
+internal sealed partial class GroupCommitWriter : IDatabaseWriter, IAsyncDisposable
 {
     // Bounds how long the first write of a group waits for the last one, and the work one failed commit undoes.
     private const int MaxGroupSize = 128;
@@ -22,15 +23,15 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
         new UnboundedChannelOptions { SingleReader = true });
 
-    private readonly string _connectionString;
-    private readonly SqliteInsertStatements _inserts;
+    private readonly WriterDialect _dialect;
+    private readonly PreparedInsertStatements _inserts;
     private readonly DatabaseWriterMetrics _metrics;
-    private readonly ILogger<SqliteGroupWriter> _logger;
+    private readonly ILogger<GroupCommitWriter> _logger;
     private readonly Lazy<Task> _loop;
 
-    public SqliteGroupWriter(string connectionString, SqliteInsertStatements inserts, DatabaseWriterMetrics metrics, ILogger<SqliteGroupWriter> logger)
+    public GroupCommitWriter(WriterDialect dialect, PreparedInsertStatements inserts, DatabaseWriterMetrics metrics, ILogger<GroupCommitWriter> logger)
     {
-        _connectionString = connectionString;
+        _dialect = dialect;
         _inserts = inserts;
         _metrics = metrics;
         _logger = logger;
@@ -41,7 +42,9 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(write);
-        return Enqueue(new PendingWrite<T>(context, write, cancellationToken));
+        return _dialect.GroupsContextWrites
+            ? Enqueue(new PendingWrite<T>(context, write, cancellationToken))
+            : write(cancellationToken);
     }
 
     public async Task SaveChangesAsync(DbContext context, CancellationToken cancellationToken)
@@ -61,9 +64,12 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
                     added.Insert(connection, transaction);
                     return true;
                 },
-                cancellationToken));
+                cancellationToken)
+            {
+                Inserts = added,
+            });
         }
-        catch (SqliteException exception)
+        catch (DbException exception)
         {
             // What SaveChanges throws for the same failure, so callers tell a taken key from a lost disk alike.
             throw new DbUpdateException("An error occurred while saving the entity changes. See the inner exception for details.", exception, added.Entries);
@@ -104,7 +110,7 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
         _ = _loop.Value;
         if (!_queue.Writer.TryWrite(pending))
         {
-            throw new ObjectDisposedException(nameof(SqliteGroupWriter), "The database writer has stopped.");
+            throw new ObjectDisposedException(nameof(GroupCommitWriter), "The database writer has stopped.");
         }
 
         return pending.Task;
@@ -134,8 +140,8 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
 
                 try
                 {
-                    connection ??= await OpenAsync();
-                    await WriteGroupAsync(connection, group);
+                    connection ??= await OpenAsync(_dialect);
+                    await WriteGroupAsync(_dialect, connection, group);
                 }
                 catch (Exception exception)
                 {
@@ -171,22 +177,17 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
         }
     }
 
-    private async Task<WriterConnection> OpenAsync()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        // Other processes (another instance on the same file) and the rare writes that do not pass through here
-        // (accounts, keys) can still hold the lock for a moment.
-        command.CommandText = SqliteBusyTimeoutInterceptor.SetBusyTimeout;
-        await command.ExecuteNonQueryAsync();
-        return new WriterConnection(connection);
-    }
+    private static async Task<WriterConnection> OpenAsync(WriterDialect dialect) =>
+        new(await dialect.OpenAsync(CancellationToken.None), dialect.PreparesSavepoints);
 
-    private static async Task WriteGroupAsync(WriterConnection connection, List<PendingWrite> group)
+    private static async Task WriteGroupAsync(WriterDialect dialect, WriterConnection connection, List<PendingWrite> group)
     {
-        // IMMEDIATE: the write lock is taken at the start, so no statement of the group can fail for lack of it.
-        await using var transaction = connection.Connection.BeginTransaction(deferred: false);
+        if (dialect.BatchesInserts && group.TrueForAll(write => write.Inserts is not null) && await TryWriteBatchAsync(dialect, connection, group))
+        {
+            return;
+        }
+
+        await using var transaction = await dialect.BeginAsync(connection.Connection, CancellationToken.None);
         connection.Join(transaction);
         var written = 0;
         foreach (var write in group)
@@ -203,22 +204,83 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
         }
     }
 
+    /// <summary>
+    /// Sends every insert of the group in one batch, one round trip instead of four per write (its savepoint, its rows,
+    /// the release), and commits. False when a statement failed: the transaction is rolled back, and the group is
+    /// written again one write at a time, each in its savepoint, so only the failing write fails.
+    /// </summary>
+    private static async Task<bool> TryWriteBatchAsync(WriterDialect dialect, WriterConnection connection, List<PendingWrite> group)
+    {
+        var writes = group.FindAll(write => !write.CancelIfRequested());
+        if (writes.Count == 0)
+        {
+            return true;
+        }
+
+        await using var transaction = await dialect.BeginAsync(connection.Connection, CancellationToken.None);
+        await using var batch = connection.Connection.CreateBatch();
+        batch.Transaction = transaction;
+        foreach (var write in writes)
+        {
+            write.Inserts!.AddTo(batch);
+        }
+
+        try
+        {
+            await batch.PrepareAsync();
+            await using (var reader = await batch.ExecuteReaderAsync())
+            {
+                foreach (var write in writes)
+                {
+                    await write.Inserts!.ReadGeneratedKeysAsync(reader);
+                }
+            }
+
+            await transaction.CommitAsync();
+        }
+        catch (DbException)
+        {
+            await transaction.RollbackAsync();
+            foreach (var write in writes)
+            {
+                write.Retry();
+            }
+
+            return false;
+        }
+        finally
+        {
+            // A parameter belongs to one command at a time: a write run again on its own binds the same ones.
+            foreach (var command in batch.BatchCommands)
+            {
+                command.Parameters.Clear();
+            }
+        }
+
+        foreach (var write in writes)
+        {
+            write.Succeeded();
+        }
+
+        return true;
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "A group of {Count} writes could not be committed")]
     private partial void LogGroupFailed(Exception exception, int count);
 
     /// <summary>
-    /// The writer's connection and the statements every write runs, prepared once: SqliteTransaction's savepoint
-    /// methods prepared a new statement for each call.
+    /// The writer's connection and the statements every write runs, made once (and prepared where the database allows):
+    /// SqliteTransaction's savepoint methods prepared a new statement for each call.
     /// </summary>
-    private sealed class WriterConnection(SqliteConnection connection)
+    private sealed class WriterConnection(DbConnection connection, bool prepare)
     {
-        private readonly SqliteCommand _save = Prepare(connection, $"SAVEPOINT \"{Savepoint}\"");
-        private readonly SqliteCommand _release = Prepare(connection, $"RELEASE SAVEPOINT \"{Savepoint}\"");
-        private readonly SqliteCommand _rollBack = Prepare(connection, $"ROLLBACK TO SAVEPOINT \"{Savepoint}\"");
+        private readonly DbCommand _save = Create(connection, $"SAVEPOINT \"{Savepoint}\"", prepare);
+        private readonly DbCommand _release = Create(connection, $"RELEASE SAVEPOINT \"{Savepoint}\"", prepare);
+        private readonly DbCommand _rollBack = Create(connection, $"ROLLBACK TO SAVEPOINT \"{Savepoint}\"", prepare);
 
-        public SqliteConnection Connection => connection;
+        public DbConnection Connection => connection;
 
-        public void Join(SqliteTransaction transaction)
+        public void Join(DbTransaction transaction)
         {
             _save.Transaction = transaction;
             _release.Transaction = transaction;
@@ -235,19 +297,35 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
             _release.ExecuteNonQuery();
         }
 
-        private static SqliteCommand Prepare(SqliteConnection connection, string sql)
+        private static DbCommand Create(DbConnection connection, string sql, bool prepare)
         {
             var command = connection.CreateCommand();
             command.CommandText = sql;
-            command.Prepare();
+            if (prepare)
+            {
+                command.Prepare();
+            }
+
             return command;
         }
     }
 
     private abstract class PendingWrite
     {
+        /// <summary>The rows this write inserts, when that is all it does: such writes can be sent as one batch.</summary>
+        public PreparedInsertStatements.AddedRows? Inserts { get; init; }
+
+        /// <summary>True, with the write failed as canceled, when its caller no longer waits for it.</summary>
+        public abstract bool CancelIfRequested();
+
+        /// <summary>The write's batch committed.</summary>
+        public abstract void Succeeded();
+
+        /// <summary>The write's batch failed and was rolled back: it runs again on its own.</summary>
+        public abstract void Retry();
+
         /// <summary>Runs the write inside the group's transaction: true when it succeeded and waits for the commit.</summary>
-        public abstract Task<bool> RunAsync(WriterConnection connection, SqliteTransaction transaction);
+        public abstract Task<bool> RunAsync(WriterConnection connection, DbTransaction transaction);
 
         /// <summary>The group's commit failed: a write that had succeeded is not kept either.</summary>
         public abstract void Fail(Exception exception);
@@ -261,7 +339,7 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly DbContext? _context;
         private readonly Func<CancellationToken, Task<T>>? _write;
-        private readonly Func<SqliteConnection, SqliteTransaction, T>? _statements;
+        private readonly Func<DbConnection, DbTransaction, T>? _statements;
         private readonly CancellationToken _cancellationToken;
         private T? _result;
         private Exception? _failure;
@@ -275,7 +353,7 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
         }
 
         /// <summary>Statements run on the writer's connection itself.</summary>
-        public PendingWrite(Func<SqliteConnection, SqliteTransaction, T> statements, CancellationToken cancellationToken)
+        public PendingWrite(Func<DbConnection, DbTransaction, T> statements, CancellationToken cancellationToken)
         {
             _statements = statements;
             _cancellationToken = cancellationToken;
@@ -283,11 +361,25 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
 
         public Task<T> Task => _completion.Task;
 
-        public override async Task<bool> RunAsync(WriterConnection connection, SqliteTransaction transaction)
+        public override bool CancelIfRequested()
         {
-            if (_cancellationToken.IsCancellationRequested)
+            if (!_cancellationToken.IsCancellationRequested)
             {
-                _failure = new OperationCanceledException(_cancellationToken);
+                return false;
+            }
+
+            _failure = new OperationCanceledException(_cancellationToken);
+            return true;
+        }
+
+        public override void Succeeded() => _result = (T)(object)true;
+
+        public override void Retry() => Inserts!.ForgetGeneratedKeys();
+
+        public override async Task<bool> RunAsync(WriterConnection connection, DbTransaction transaction)
+        {
+            if (CancelIfRequested())
+            {
                 return false;
             }
 
@@ -328,7 +420,7 @@ internal sealed partial class SqliteGroupWriter : IDatabaseWriter, IAsyncDisposa
 
         // The context writes on the writer's connection and transaction, then gets its own connection back for what
         // the request reads afterwards. Its own savepoints are left out: this write already has one.
-        private async Task<T> RunOnAsync(SqliteConnection connection, SqliteTransaction transaction)
+        private async Task<T> RunOnAsync(DbConnection connection, DbTransaction transaction)
         {
             if (_context is null)
             {

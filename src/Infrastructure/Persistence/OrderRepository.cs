@@ -1,11 +1,12 @@
 using CleanSse.Application.Common.Persistence;
 using CleanSse.Domain.Orders;
 using CleanSse.Infrastructure.Persistence.Reading;
+using CleanSse.Infrastructure.Persistence.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanSse.Infrastructure.Persistence;
 
-internal sealed class OrderRepository(OrdersDbContext db, IDatabaseReader reader, IOrderReader orderReader) : IOrderRepository
+internal sealed class OrderRepository(OrdersDbContext db, NewRows newRows, IDatabaseReader reader, IOrderReader orderReader) : IOrderRepository
 {
     // Compiled once per provider (a compiled query belongs to one model, and each provider's context has its own): a
     // request skips building the query's expression, its cache key and its parameters.
@@ -17,7 +18,7 @@ internal sealed class OrderRepository(OrdersDbContext db, IDatabaseReader reader
         EF.CompileAsyncQuery((PostgresOrdersDbContext context, string id, CancellationToken cancellationToken) =>
             context.Orders.FirstOrDefault(order => order.Id == id));
 
-    public void Add(Order order) => db.Orders.Add(order);
+    public void Add(Order order) => newRows.Add(order);
 
     public Task<Order?> FindAsync(string id, CancellationToken cancellationToken) =>
         db is PostgresOrdersDbContext postgres ? ByIdOnPostgres(postgres, id, cancellationToken) : ById(db, id, cancellationToken);

@@ -35,8 +35,9 @@ internal static class StoreWarmUp
         await orders.ReadAsync(order.Id, cancellationToken);
 
         var created = OrderCreated.For(order, now);
-        db.Orders.Add(order);
-        db.OutboxMessages.Add(new OutboxMessage
+        var newRows = provider.GetRequiredService<NewRows>();
+        orders.Add(order);
+        newRows.Add(new OutboxMessage
         {
             EventId = created.EventId,
             Type = OrderCreated.EventType.Name,
@@ -44,22 +45,24 @@ internal static class StoreWarmUp
             Payload = provider.GetRequiredService<IntegrationEventSerializer>().Serialize(created, OrderCreated.EventType),
             OccurredAt = now,
         });
-        await WriteAndRollBackAsync(db, provider.GetRequiredService<IDatabaseWriter>(), cancellationToken);
+        await WriteAndRollBackAsync(db, newRows, provider.GetRequiredService<IDatabaseWriter>(), cancellationToken);
+        newRows.Clear();
         db.ChangeTracker.Clear();
 
         // Marks nothing (the row was rolled back), but prepares the statement the dispatcher marks batches with.
         await provider.GetRequiredService<IOutbox>().MarkPublishedAsync([created.EventId], ["0-0"], cancellationToken);
     }
 
-    private static async Task WriteAndRollBackAsync(OrdersDbContext db, IDatabaseWriter writer, CancellationToken cancellationToken)
+    private static async Task WriteAndRollBackAsync(OrdersDbContext db, NewRows newRows, IDatabaseWriter writer, CancellationToken cancellationToken)
     {
         if (writer is GroupCommitWriter groupWriter)
         {
             // The writer's own prepared inserts, rolled back as it rolls back any failed write.
-            await groupWriter.WarmUpInsertsAsync(db, cancellationToken);
+            await groupWriter.WarmUpInsertsAsync(db, newRows, cancellationToken);
             return;
         }
 
+        newRows.TrackIn(db);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
         await transaction.RollbackAsync(cancellationToken);

@@ -17,6 +17,7 @@ namespace CleanSse.Infrastructure.Persistence;
 /// </summary>
 internal sealed class UnitOfWork(
     OrdersDbContext db,
+    NewRows newRows,
     ScopedIntegrationEvents events,
     IntegrationEventSerializer serializer,
     IDatabaseWriter writer) : IUnitOfWork
@@ -42,11 +43,15 @@ internal sealed class UnitOfWork(
             });
         }
 
-        db.OutboxMessages.AddRange(rows);
+        foreach (var row in rows)
+        {
+            newRows.Add(row);
+        }
+
         try
         {
             // Accepted only once committed: a group whose commit fails leaves the changes pending, as a failed save does.
-            await writer.SaveChangesAsync(db, cancellationToken);
+            await writer.SaveChangesAsync(db, newRows, cancellationToken);
         }
         catch (DbUpdateConcurrencyException exception)
         {
@@ -68,6 +73,7 @@ internal sealed class UnitOfWork(
         }
 
         db.ChangeTracker.AcceptAllChanges();
+        newRows.Clear();
         events.MarkCommitted(raised);
     }
 
@@ -76,6 +82,7 @@ internal sealed class UnitOfWork(
     {
         foreach (var row in rows)
         {
+            newRows.Remove(row);
             db.Entry(row).State = EntityState.Detached;
         }
     }

@@ -133,7 +133,7 @@ public sealed class IdempotencyStoreTests : IAsyncLifetime
         db.Orders.Add(order);
         events.Raise(OrderCreated.For(order, now));
         new IdempotencyStore(db, _clock).Add(new IdempotentRequest(userId, key, request, now, now.AddHours(24)), response);
-        await new UnitOfWork(db, events, _serializer, new DirectDatabaseWriter()).SaveChangesAsync(Token);
+        await new UnitOfWork(db, new NewRows(), events, _serializer, new DirectDatabaseWriter()).SaveChangesAsync(Token);
     }
 
     private OrdersDbContext NewContext() =>

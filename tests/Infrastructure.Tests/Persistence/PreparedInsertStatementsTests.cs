@@ -77,7 +77,7 @@ public abstract class PreparedInsertStatementsTests(StoreKind kind) : IAsyncLife
         db.Orders.Add(Order.Create("0001", "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 2m)], null, Now));
         db.OutboxMessages.AddRange(first, second);
 
-        await scope.ServiceProvider.GetRequiredService<IDatabaseWriter>().SaveChangesAsync(db, Token);
+        await scope.ServiceProvider.GetRequiredService<IDatabaseWriter>().SaveChangesAsync(db, new NewRows(), Token);
 
         first.Id.ShouldBeGreaterThan(0);
         second.Id.ShouldBeGreaterThan(first.Id);
@@ -127,7 +127,7 @@ public abstract class PreparedInsertStatementsTests(StoreKind kind) : IAsyncLife
             var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
             db.Add(prepared);
             scope.ServiceProvider.GetRequiredService<PreparedInsertStatements>().TryCapture(db).ShouldNotBeNull("written by the prepared statements");
-            await scope.ServiceProvider.GetRequiredService<IDatabaseWriter>().SaveChangesAsync(db, Token);
+            await scope.ServiceProvider.GetRequiredService<IDatabaseWriter>().SaveChangesAsync(db, new NewRows(), Token);
         }
 
         await using (var scope = _store.Services.CreateAsyncScope())

@@ -41,7 +41,7 @@ public sealed class UnitOfWorkTests : IAsyncLifetime
         var payload = _serializer.Serialize(created, OrderCreated.EventType);
 
         events.TakeCommitted().ShouldBeEmpty();
-        await new UnitOfWork(db, events, _serializer, new DirectDatabaseWriter()).SaveChangesAsync(Token);
+        await new UnitOfWork(db, new NewRows(), events, _serializer, new DirectDatabaseWriter()).SaveChangesAsync(Token);
 
         events.TakeCommitted().ShouldBe([created]);
         await using var reader = NewContext();
@@ -72,12 +72,12 @@ public sealed class UnitOfWorkTests : IAsyncLifetime
             // Another request moves the order on first.
             var theirs = await other.Orders.SingleAsync(Token);
             theirs.ChangeStatus(OrderStatus.Cancelled, DateTimeOffset.UnixEpoch.AddMinutes(1));
-            await new UnitOfWork(other, new ScopedIntegrationEvents(), _serializer, new DirectDatabaseWriter()).SaveChangesAsync(Token);
+            await new UnitOfWork(other, new NewRows(), new ScopedIntegrationEvents(), _serializer, new DirectDatabaseWriter()).SaveChangesAsync(Token);
         }
 
         order.ChangeStatus(OrderStatus.Paid, DateTimeOffset.UnixEpoch.AddMinutes(1));
         events.Raise(OrderStatusChanged.For(order, Now));
-        await Should.ThrowAsync<ConcurrencyConflictException>(() => new UnitOfWork(db, events, _serializer, new DirectDatabaseWriter()).SaveChangesAsync(Token));
+        await Should.ThrowAsync<ConcurrencyConflictException>(() => new UnitOfWork(db, new NewRows(), events, _serializer, new DirectDatabaseWriter()).SaveChangesAsync(Token));
 
         events.TakeCommitted().ShouldBeEmpty();
         events.Uncommitted.ShouldHaveSingleItem();

@@ -14,9 +14,11 @@ internal sealed class DirectDatabaseWriter : IDatabaseWriter
         return write(cancellationToken);
     }
 
-    public Task SaveChangesAsync(DbContext context, CancellationToken cancellationToken)
+    public Task SaveChangesAsync(DbContext context, NewRows newRows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(newRows);
+        newRows.TrackIn(context);
         return context.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
     }
 }

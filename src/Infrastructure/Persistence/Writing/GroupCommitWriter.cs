@@ -47,11 +47,13 @@ internal sealed partial class GroupCommitWriter : IDatabaseWriter, IAsyncDisposa
             : write(cancellationToken);
     }
 
-    public async Task SaveChangesAsync(DbContext context, CancellationToken cancellationToken)
+    public async Task SaveChangesAsync(DbContext context, NewRows newRows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (_inserts.TryCapture(context) is not { } added)
+        ArgumentNullException.ThrowIfNull(newRows);
+        if (_inserts.TryCapture(context, newRows.Pending) is not { } added)
         {
+            newRows.TrackIn(context);
             await WriteAsync(context, token => context.SaveChangesAsync(acceptAllChangesOnSuccess: false, token), cancellationToken);
             return;
         }
@@ -86,10 +88,11 @@ internal sealed partial class GroupCommitWriter : IDatabaseWriter, IAsyncDisposa
     /// Inserts what <paramref name="context"/> added as <see cref="SaveChangesAsync"/> does, then rolls it back: prepares
     /// the statements before the first request needs them.
     /// </summary>
-    public async Task WarmUpInsertsAsync(DbContext context, CancellationToken cancellationToken)
+    public async Task WarmUpInsertsAsync(DbContext context, NewRows newRows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var added = _inserts.TryCapture(context) ?? throw new InvalidOperationException("Only added rows can be warmed up.");
+        ArgumentNullException.ThrowIfNull(newRows);
+        var added = _inserts.TryCapture(context, newRows.Pending) ?? throw new InvalidOperationException("Only added rows can be warmed up.");
         try
         {
             await Enqueue(new PendingWrite<bool>(

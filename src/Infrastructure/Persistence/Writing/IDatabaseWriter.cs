@@ -16,9 +16,11 @@ internal interface IDatabaseWriter
     Task<T> WriteAsync<T>(DbContext context, Func<CancellationToken, Task<T>> write, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Commits what <paramref name="context"/> tracks, as <c>SaveChangesAsync(acceptAllChangesOnSuccess: false)</c>
-    /// does (failures included), in whatever way this writer does it fastest. Store-generated keys are set on the
-    /// entries; accepting the changes is left to the caller.
+    /// Commits what <paramref name="context"/> tracks and the rows of <paramref name="newRows"/>, as
+    /// <c>SaveChangesAsync(acceptAllChangesOnSuccess: false)</c> does (failures included), in whatever way this writer
+    /// does it fastest. Store-generated keys are set on the entries and the new rows; accepting the changes, and
+    /// clearing the new rows once committed, is left to the caller. New rows a save needs tracked are moved into
+    /// <paramref name="context"/>.
     /// </summary>
-    Task SaveChangesAsync(DbContext context, CancellationToken cancellationToken);
+    Task SaveChangesAsync(DbContext context, NewRows newRows, CancellationToken cancellationToken);
 }

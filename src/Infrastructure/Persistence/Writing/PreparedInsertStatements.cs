@@ -28,9 +28,16 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
     /// <summary>
     /// The context's pending changes as prepared inserts, or null when they are not all added rows this can write.
     /// </summary>
-    public AddedRows? TryCapture(DbContext context)
+    public AddedRows? TryCapture(DbContext context) => TryCapture(context, []);
+
+    /// <summary>
+    /// As <see cref="TryCapture(DbContext)"/>, with <paramref name="untracked"/> rows added beside the tracked ones, read
+    /// from the objects themselves; null as well when one of those cannot be written so.
+    /// </summary>
+    public AddedRows? TryCapture(DbContext context, IReadOnlyList<object> untracked)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(untracked);
         var tracker = context.ChangeTracker;
         if (tracker.AutoDetectChangesEnabled && AnyNotAdded(tracker))
         {
@@ -42,15 +49,35 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
         // are read from the order itself below. Detecting them cost about 4 % of an order's CPU.
         var detect = tracker.AutoDetectChangesEnabled;
         tracker.AutoDetectChangesEnabled = false;
+        List<AddedRow>? rows;
         try
         {
-            return Capture(tracker);
+            if (!TryCaptureTracked(tracker, out rows))
+            {
+                return null;
+            }
         }
         finally
         {
             tracker.AutoDetectChangesEnabled = detect;
         }
+
+        foreach (var entity in untracked)
+        {
+            if (context.Model.FindEntityType(entity.GetType()) is not { } entityType
+                || ShapeOf(entityType) is not { ReadsUntracked: true } shape)
+            {
+                return null;
+            }
+
+            (rows ??= []).Add(shape.Capture(entity));
+        }
+
+        return rows is null ? null : new AddedRows(this, rows);
     }
+
+    private InsertShape? ShapeOf(IEntityType entityType) =>
+        _shapes.GetOrAdd(entityType, static (type, dialect) => InsertShape.TryCreate(type, dialect), dialect);
 
     private static bool AnyNotAdded(ChangeTracker tracker)
     {
@@ -66,9 +93,9 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
         }
     }
 
-    private AddedRows? Capture(ChangeTracker tracker)
+    private bool TryCaptureTracked(ChangeTracker tracker, out List<AddedRow>? rows)
     {
-        List<AddedRow>? rows = null;
+        rows = null;
         var ownedInJson = 0;
         var ownedAdded = 0;
         foreach (var entry in tracker.Entries())
@@ -81,21 +108,20 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
                     ownedAdded++;
                     continue;
                 case EntityState.Added:
-                    var shape = _shapes.GetOrAdd(entry.Metadata, static (entityType, dialect) => InsertShape.TryCreate(entityType, dialect), dialect);
-                    if (shape is null)
+                    if (ShapeOf(entry.Metadata) is not { } shape)
                     {
-                        return null;
+                        return false;
                     }
 
                     (rows ??= []).Add(shape.Capture(entry, ref ownedInJson));
                     continue;
                 default:
-                    return null;
+                    return false;
             }
         }
 
         // Each added owned row must be one written inside its added owner's JSON; any other is a change this cannot write.
-        return rows is null || ownedAdded != ownedInJson ? null : new AddedRows(this, rows);
+        return ownedAdded == ownedInJson;
     }
 
     // Prepared with the first row's parameters, which later rows only lend their values to: Npgsql ties a prepared
@@ -126,7 +152,8 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
     /// <summary>A context's added rows, ready to be inserted, and what the store generated for them once they are.</summary>
     internal sealed class AddedRows(PreparedInsertStatements statements, List<AddedRow> rows)
     {
-        public IReadOnlyList<EntityEntry> Entries => [.. rows.Select(row => row.Entry)];
+        /// <summary>The tracked ones among the rows, as a failed save names them.</summary>
+        public IReadOnlyList<EntityEntry> Entries => [.. rows.Where(row => row.Entry is not null).Select(row => row.Entry!)];
 
         /// <summary>Runs on the writer's connection, inside its transaction.</summary>
         public void Insert(DbConnection connection, DbTransaction transaction)
@@ -172,7 +199,7 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
 
                 if (!await reader.ReadAsync())
                 {
-                    throw new InvalidOperationException($"The insert of {row.Entry.Metadata.DisplayName()} returned no key.");
+                    throw new InvalidOperationException($"The insert of {row.Shape.EntityType.DisplayName()} returned no key.");
                 }
 
                 row.GeneratedKey = reader.GetValue(0);
@@ -194,21 +221,34 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
         {
             foreach (var row in rows)
             {
-                if (row.Shape.GeneratedKey is { } key)
+                if (row.Shape.GeneratedKey is not { } key)
                 {
-                    var property = row.Entry.Property(key);
-                    property.CurrentValue = Convert.ChangeType(row.GeneratedKey, key.ClrType, System.Globalization.CultureInfo.InvariantCulture);
+                    continue;
+                }
+
+                var value = Convert.ChangeType(row.GeneratedKey, key.ClrType, System.Globalization.CultureInfo.InvariantCulture);
+                if (row.Entry is { } entry)
+                {
+                    var property = entry.Property(key);
+                    property.CurrentValue = value;
                     property.IsTemporary = false;
+                }
+                else
+                {
+                    key.PropertyInfo!.SetValue(row.Entity, value);
                 }
             }
         }
     }
 
-    internal sealed class AddedRow(InsertShape shape, EntityEntry entry, DbParameter[] parameters)
+    internal sealed class AddedRow(InsertShape shape, EntityEntry? entry, object entity, DbParameter[] parameters)
     {
         public InsertShape Shape { get; } = shape;
 
-        public EntityEntry Entry { get; } = entry;
+        /// <summary>The row's tracked entry; null for a row written from its object alone.</summary>
+        public EntityEntry? Entry { get; } = entry;
+
+        public object Entity { get; } = entity;
 
         public DbParameter[] Parameters { get; } = parameters;
 
@@ -224,8 +264,9 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
         private readonly Column[] _columns;
         private readonly JsonColumn[] _jsonColumns;
 
-        private InsertShape(WriterDialect dialect, string sql, Column[] columns, JsonColumn[] jsonColumns, IProperty? generatedKey)
+        private InsertShape(IEntityType entityType, WriterDialect dialect, string sql, Column[] columns, JsonColumn[] jsonColumns, IProperty? generatedKey)
         {
+            EntityType = entityType;
             _dialect = dialect;
             Sql = sql;
             _columns = columns;
@@ -233,7 +274,17 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
             GeneratedKey = generatedKey;
         }
 
+        public IEntityType EntityType { get; }
+
         public string Sql { get; }
+
+        /// <summary>
+        /// Whether a row can be written from its object alone: every column is a CLR property (no shadow value only the
+        /// tracker holds), and a generated key can be set back through its property.
+        /// </summary>
+        public bool ReadsUntracked =>
+            _columns.All(column => !column.Property.IsShadowProperty())
+            && GeneratedKey is null or { PropertyInfo.CanWrite: true };
 
         public IProperty? GeneratedKey { get; }
 
@@ -332,29 +383,41 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
                 sql.Append(" RETURNING ").Append(Quote(generatedKey.GetColumnName(store)!));
             }
 
-            return new InsertShape(dialect, sql.ToString(), [.. columns], [.. jsonColumns], generatedKey);
+            return new InsertShape(entityType, dialect, sql.ToString(), [.. columns], [.. jsonColumns], generatedKey);
         }
 
         public AddedRow Capture(EntityEntry entry, ref int ownedInJson)
+        {
+            var values = entry.CurrentValues;
+            return Capture(entry, entry.Entity, property => values[property], ref ownedInJson);
+        }
+
+        /// <summary>A row no tracker knows, its values read through the model's own property getters.</summary>
+        public AddedRow Capture(object entity)
+        {
+            var written = 0;
+            return Capture(null, entity, property => property.GetGetter().GetClrValue(entity), ref written);
+        }
+
+        private AddedRow Capture(EntityEntry? entry, object entity, Func<IProperty, object?> valueOf, ref int ownedInJson)
         {
             // Parameters made by the columns' own type mappings, as SaveChanges makes them; the command is only their
             // factory, and the writer's prepared statement binds them.
             using var factory = _dialect.CreateParameterFactory();
             var parameters = new DbParameter[_columns.Length + _jsonColumns.Length];
-            var values = entry.CurrentValues;
             for (var i = 0; i < _columns.Length; i++)
             {
                 var column = _columns[i];
-                parameters[i] = column.Mapping.CreateParameter(factory, ParameterName(_dialect, i), values[column.Property], column.Property.IsNullable);
+                parameters[i] = column.Mapping.CreateParameter(factory, ParameterName(_dialect, i), valueOf(column.Property), column.Property.IsNullable);
             }
 
             for (var j = 0; j < _jsonColumns.Length; j++)
             {
-                var json = _jsonColumns[j].Write(entry.Entity, ref ownedInJson);
+                var json = _jsonColumns[j].Write(entity, ref ownedInJson);
                 parameters[_columns.Length + j] = _dialect.CreateJsonParameter(ParameterName(_dialect, _columns.Length + j), json);
             }
 
-            return new AddedRow(this, entry, parameters);
+            return new AddedRow(this, entry, entity, parameters);
         }
 
         private static string ParameterName(WriterDialect dialect, int index) =>

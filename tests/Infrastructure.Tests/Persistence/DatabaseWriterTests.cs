@@ -30,7 +30,7 @@ public abstract class DatabaseWriterTests(StoreKind kind) : IAsyncLifetime
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private ServiceProvider Services => _store.Services;
+    protected ServiceProvider Services => _store.Services;
 
     public async ValueTask InitializeAsync()
     {
@@ -357,6 +357,24 @@ public abstract class DatabaseWriterTests(StoreKind kind) : IAsyncLifetime
     }
 }
 
-public sealed class SqliteDatabaseWriterTests() : DatabaseWriterTests(StoreKind.Sqlite);
+public sealed class SqliteDatabaseWriterTests() : DatabaseWriterTests(StoreKind.Sqlite)
+{
+    [Fact]
+    public async Task The_writer_keeps_its_savepoints_journals_in_memory_not_in_temporary_files()
+    {
+        // Issue 13: every group's savepoints made SQLite create, write and delete a statement journal in the
+        // temporary folder (/var/tmp, on disk even when the database is in memory): 5 % of a POST's CPU in a trace.
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+        var writer = scope.ServiceProvider.GetRequiredService<IDatabaseWriter>();
+
+        var tempStore = await writer.WriteAsync(
+            db,
+            token => db.Database.SqlQueryRaw<int>("SELECT temp_store AS \"Value\" FROM pragma_temp_store").SingleAsync(token),
+            TestContext.Current.CancellationToken);
+
+        tempStore.ShouldBe(2, "MEMORY, on the writer's connection");
+    }
+}
 
 public sealed class PostgresDatabaseWriterTests() : DatabaseWriterTests(StoreKind.Postgres);

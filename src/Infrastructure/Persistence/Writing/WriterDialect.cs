@@ -60,6 +60,10 @@ internal abstract class WriterDialect
             // writer (accounts, keys) can still hold the lock for a moment.
             command.CommandText = SqliteBusyTimeoutInterceptor.SetBusyTimeout;
             await command.ExecuteNonQueryAsync(cancellationToken);
+            // Each write's savepoint keeps a statement journal, a temporary file by default: one created, written and
+            // deleted in the temporary folder (on disk, not beside the database) for every group.
+            command.CommandText = "PRAGMA temp_store = MEMORY;";
+            await command.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
 

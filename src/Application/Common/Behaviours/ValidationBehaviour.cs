@@ -24,7 +24,7 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
             {
                 // One context per validator: a context collects failures, so a shared one would report earlier
                 // validators' failures again in every later validator's result.
-                var result = await validator.ValidateAsync(new ValidationContext<TMessage>(message), cancellationToken);
+                var result = await ValidateAsync(validator, message, cancellationToken);
                 failures.AddRange(result.Errors);
             }
 
@@ -35,5 +35,21 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
         }
 
         return await next(message, cancellationToken);
+    }
+
+    // Synchronously where every rule is synchronous: the asynchronous path wraps each rule, each item and each child
+    // rule in its own state machine, a twentieth of an order's CPU. A validator with an asynchronous rule refuses to
+    // run synchronously, and runs asynchronously instead.
+    private static async ValueTask<FluentValidation.Results.ValidationResult> ValidateAsync(
+        IValidator<TMessage> validator, TMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return validator.Validate(new ValidationContext<TMessage>(message));
+        }
+        catch (AsyncValidatorInvokedSynchronouslyException)
+        {
+            return await validator.ValidateAsync(new ValidationContext<TMessage>(message), cancellationToken);
+        }
     }
 }

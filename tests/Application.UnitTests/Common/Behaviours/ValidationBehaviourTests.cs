@@ -73,6 +73,27 @@ public sealed class ValidationBehaviourTests
         _nextCalls.ShouldBe(0);
     }
 
+    [Fact]
+    public async Task A_validator_with_an_asynchronous_rule_is_still_run_and_its_failures_reported()
+    {
+        // Validators run synchronously where they can; one that cannot must not be skipped or fail the request.
+        var asynchronous = new InlineValidator<GetOrdersQuery>();
+        asynchronous.RuleFor(query => query.Limit).MustAsync(async (limit, token) =>
+        {
+            await Task.Yield();
+            return limit != 10;
+        }).WithMessage("not ten, checked asynchronously");
+        var behaviour = Behaviour(new GetOrdersQueryValidator(), asynchronous);
+
+        var exception = await Should.ThrowAsync<ValidationException>(
+            () => behaviour.Handle(new GetOrdersQuery(10), Next, TestContext.Current.CancellationToken).AsTask());
+        exception.Errors.ShouldHaveSingleItem().ErrorMessage.ShouldBe("not ten, checked asynchronously");
+        _nextCalls.ShouldBe(0);
+
+        (await behaviour.Handle(new GetOrdersQuery(11), Next, TestContext.Current.CancellationToken)).ShouldBeSameAs(HandlerResponse);
+        _nextCalls.ShouldBe(1);
+    }
+
     private static ValidationBehaviour<GetOrdersQuery, OrdersListDto> Behaviour(params IValidator<GetOrdersQuery>[] validators) =>
         new(validators);
 

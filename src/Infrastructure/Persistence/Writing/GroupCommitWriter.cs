@@ -93,6 +93,22 @@ internal sealed partial class GroupCommitWriter : IDatabaseWriter, IAsyncDisposa
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(newRows);
         var added = _inserts.TryCapture(context, newRows.Pending) ?? throw new InvalidOperationException("Only added rows can be warmed up.");
+        if (_dialect.BatchesInserts)
+        {
+            // The batch every group of new rows travels in on this database, sent once and rolled back.
+            try
+            {
+                await Enqueue(new PendingWrite<bool>((_, _) => throw new WarmUpRolledBackException(), cancellationToken)
+                {
+                    Inserts = added,
+                    RollsBack = true,
+                });
+            }
+            catch (WarmUpRolledBackException)
+            {
+            }
+        }
+
         try
         {
             await Enqueue(new PendingWrite<bool>(
@@ -185,7 +201,9 @@ internal sealed partial class GroupCommitWriter : IDatabaseWriter, IAsyncDisposa
 
     private static async Task WriteGroupAsync(WriterDialect dialect, WriterConnection connection, List<PendingWrite> group)
     {
-        if (dialect.BatchesInserts && group.TrueForAll(write => write.Inserts is not null) && await TryWriteBatchAsync(dialect, connection, group))
+        if (dialect.BatchesInserts
+            && group.TrueForAll(write => write.Inserts is not null && write.RollsBack == group[0].RollsBack)
+            && await TryWriteBatchAsync(dialect, connection, group, rollBack: group[0].RollsBack))
         {
             return;
         }
@@ -212,7 +230,7 @@ internal sealed partial class GroupCommitWriter : IDatabaseWriter, IAsyncDisposa
     /// the release), and commits. False when a statement failed: the transaction is rolled back, and the group is
     /// written again one write at a time, each in its savepoint, so only the failing write fails.
     /// </summary>
-    private static async Task<bool> TryWriteBatchAsync(WriterDialect dialect, WriterConnection connection, List<PendingWrite> group)
+    private static async Task<bool> TryWriteBatchAsync(WriterDialect dialect, WriterConnection connection, List<PendingWrite> group, bool rollBack)
     {
         var writes = group.FindAll(write => !write.CancelIfRequested());
         if (writes.Count == 0)
@@ -237,6 +255,17 @@ internal sealed partial class GroupCommitWriter : IDatabaseWriter, IAsyncDisposa
                 {
                     await write.Inserts!.ReadGeneratedKeysAsync(reader);
                 }
+            }
+
+            if (rollBack)
+            {
+                await transaction.RollbackAsync();
+                foreach (var write in writes)
+                {
+                    write.Fail(new WarmUpRolledBackException());
+                }
+
+                return true;
             }
 
             await transaction.CommitAsync();
@@ -317,6 +346,9 @@ internal sealed partial class GroupCommitWriter : IDatabaseWriter, IAsyncDisposa
     {
         /// <summary>The rows this write inserts, when that is all it does: such writes can be sent as one batch.</summary>
         public PreparedInsertStatements.AddedRows? Inserts { get; init; }
+
+        /// <summary>A warm-up's batch: sent, then rolled back.</summary>
+        public bool RollsBack { get; init; }
 
         /// <summary>True, with the write failed as canceled, when its caller no longer waits for it.</summary>
         public abstract bool CancelIfRequested();

@@ -4,6 +4,10 @@ namespace CleanSse.Application.Common.Persistence;
 
 public interface IOrderRepository
 {
+    /// <summary>
+    /// A new order, written by the unit of work's next save. Once saved it is not tracked: to change it afterwards in
+    /// the same request, find it again (<see cref="FindAsync"/>).
+    /// </summary>
     void Add(Order order);
 
     /// <summary>The order, tracked for a change to be saved by the unit of work; null when there is none.</summary>

@@ -1,10 +1,11 @@
+using CleanSse.Infrastructure.Persistence.Writing;
 using Microsoft.EntityFrameworkCore;
 
-namespace CleanSse.Infrastructure.Persistence.Writing;
+namespace CleanSse.Infrastructure.Tests.Persistence;
 
 /// <summary>
-/// Each write commits in its own transaction on the context's own connection: a server database (PostgreSQL) locks
-/// rows, not the whole database, so concurrent writers do not wait for each other.
+/// A writer without a queue: each write commits on the context's own connection, as EF Core alone does. For tests of
+/// the unit of work that are about what it saves, not how the service's writer groups it.
 /// </summary>
 internal sealed class DirectDatabaseWriter : IDatabaseWriter
 {

@@ -19,10 +19,8 @@ internal static class StoreWarmUp
 {
     public static async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        if (services.GetService<GroupCommitWriter>() is { } groupWriter)
-        {
-            await groupWriter.WarmUpAsync(cancellationToken);
-        }
+        var writer = services.GetRequiredService<GroupCommitWriter>();
+        await writer.WarmUpAsync(cancellationToken);
 
         await using var scope = services.CreateAsyncScope();
         var provider = scope.ServiceProvider;
@@ -45,26 +43,13 @@ internal static class StoreWarmUp
             Payload = provider.GetRequiredService<IntegrationEventSerializer>().Serialize(created, OrderCreated.EventType),
             OccurredAt = now,
         });
-        await WriteAndRollBackAsync(db, newRows, provider.GetRequiredService<IDatabaseWriter>(), cancellationToken);
+        // The writer's own prepared inserts (and, where it batches them, its batch), rolled back as it rolls back any
+        // failed write.
+        await writer.WarmUpInsertsAsync(db, newRows, cancellationToken);
         newRows.Clear();
         db.ChangeTracker.Clear();
 
         // Marks nothing (the row was rolled back), but prepares the statement the dispatcher marks batches with.
         await provider.GetRequiredService<IOutbox>().MarkPublishedAsync([created.EventId], ["0-0"], cancellationToken);
-    }
-
-    private static async Task WriteAndRollBackAsync(OrdersDbContext db, NewRows newRows, IDatabaseWriter writer, CancellationToken cancellationToken)
-    {
-        if (writer is GroupCommitWriter groupWriter)
-        {
-            // The writer's own prepared inserts, rolled back as it rolls back any failed write.
-            await groupWriter.WarmUpInsertsAsync(db, newRows, cancellationToken);
-            return;
-        }
-
-        newRows.TrackIn(db);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
-        await transaction.RollbackAsync(cancellationToken);
     }
 }

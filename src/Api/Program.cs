@@ -42,6 +42,9 @@ app.UseWhen(
     context => context.Request.Path.StartsWithSegments("/api"),
     branch => branch.UseMiddleware<RequestBodyLimitMiddleware>().UseMiddleware<RequestCharsetMiddleware>());
 app.UseCrossOriginRequests();
+// Event streams are served from here: the middleware below would each keep a frame, and authentication and
+// authorization the sign-in, for as long as a stream stays open. A stream checks the same policy at its admission.
+app.UseEventStreams();
 app.UseAuthentication();
 app.UseWriteRateLimit();
 // After authentication, which tells a cookie-signed request from a bearer one; before anything acts on the request.

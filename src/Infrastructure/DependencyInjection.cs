@@ -205,6 +205,7 @@ public static class DependencyInjection
         services.AddHostedService(static services => services.GetRequiredService<SseWriterPool>());
         services.AddSingleton<SseConnectionHub>();
         services.AddSingleton<StreamCatchUp>();
+        services.AddSingleton<StreamAdmission>();
         services.AddScoped<OrderEventsSsePublisher>();
         services.AddScoped<IIntegrationEventLog>(provider => provider.GetRequiredService<OrderEventsSsePublisher>());
         services.AddHostedService<LiveEventDispatcher>();

@@ -8,6 +8,9 @@ public static class EventsEndpoints
 {
     public static bool IsStreamRequest(HttpRequest request) => EventStreamEndpoint.IsStreamRequest(request);
 
+    /// <summary>Streams leave the pipeline here: they sign themselves in at admission and keep none of it.</summary>
+    public static IApplicationBuilder UseEventStreams(this IApplicationBuilder app) => EventStreamEndpoint.UseEventStreams(app);
+
     public static RouteGroupBuilder MapEventsEndpoints(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);

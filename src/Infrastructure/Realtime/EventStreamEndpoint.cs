@@ -1,6 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Claims;
-using CleanSse.Application.Common.Security;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.Wire;
 using Microsoft.AspNetCore.Builder;
@@ -36,13 +34,29 @@ public static class EventStreamEndpoint
         // result-writing frame of its own, which every idle stream would otherwise keep for its whole life.
         var hub = endpoints.ServiceProvider.GetRequiredService<SseConnectionHub>();
         var catchUp = endpoints.ServiceProvider.GetRequiredService<StreamCatchUp>();
-        return endpoints.MapGet(pattern, (RequestDelegate)(context => OpenAsync(context, hub, catchUp)))
+        var admission = endpoints.ServiceProvider.GetRequiredService<StreamAdmission>();
+        return endpoints.MapGet(pattern, (RequestDelegate)(context => OpenAsync(context, hub, catchUp, admission)))
             .WithMetadata(
                 Marker,
                 new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void), [ContentType]),
                 new ProducesResponseTypeMetadata(StatusCodes.Status406NotAcceptable, typeof(ProblemDetails), ["application/problem+json"]),
                 new ProducesResponseTypeMetadata(StatusCodes.Status429TooManyRequests, typeof(ProblemDetails), ["application/problem+json"]),
                 new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(ProblemDetails), ["application/problem+json"]));
+    }
+
+    /// <summary>
+    /// Runs event streams at this point of the pipeline, ahead of the middleware after it. A stream signs itself in at
+    /// admission and keeps nothing of it (<see cref="StreamAdmission"/>), where the authentication and authorization
+    /// middleware would hold the sign-in in their frames, and every middleware its own frame, for the stream's whole
+    /// life. Goes after what a stream needs (forwarded headers, security headers, CORS) and before authentication.
+    /// </summary>
+    public static IApplicationBuilder UseEventStreams(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Use(next => context =>
+            context.GetEndpoint() is { RequestDelegate: { } stream } endpoint && endpoint.Metadata.GetMetadata<StreamEndpointMarker>() is not null
+                ? stream(context)
+                : next(context));
     }
 
     /// <summary>
@@ -55,42 +69,74 @@ public static class EventStreamEndpoint
         return request.HttpContext.GetEndpoint()?.Metadata.GetMetadata<StreamEndpointMarker>() is not null;
     }
 
-    private static Task OpenAsync(HttpContext httpContext, SseConnectionHub hub, StreamCatchUp catchUp)
+    /// <summary>
+    /// Admits and writes a stream, in one frame that lives as long as the stream: the sign-in is checked first (a
+    /// request without a user is told so whatever it accepts), then what it accepts, then the connection limits.
+    /// </summary>
+    private static async Task OpenAsync(HttpContext httpContext, SseConnectionHub hub, StreamCatchUp catchUp, StreamAdmission admission)
     {
+        if (await admission.AdmitAsync(httpContext) is not { } audience)
+        {
+            return;
+        }
+
         if (!StreamAcceptance.Accepts(httpContext.Request.Headers.Accept))
         {
-            return RefuseAsync(
+            await RefuseAsync(
                 httpContext,
                 StatusCodes.Status406NotAcceptable,
                 "https://tools.ietf.org/html/rfc9110#section-15.5.7",
                 "Not acceptable",
                 "This address serves only text/event-stream; send an Accept header that allows it, or none.");
+            return;
         }
 
         var address = httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        switch (hub.TryOpen(address, AudienceOf(httpContext.User), httpContext.RequestAborted, out var connection))
+        switch (hub.TryOpen(address, audience, httpContext.RequestAborted, out var connection))
         {
             case ConnectionRefusal.None:
-                return StreamAsync(httpContext, connection!, catchUp);
+                break;
             case ConnectionRefusal.ShuttingDown:
                 // An error status would end a browser's EventSource for good; a stream that only says "retry" does not.
-                return RetryLaterAsync(httpContext, hub.ShutdownRetry);
+                await RetryLaterAsync(httpContext, hub.ShutdownRetry);
+                return;
             case ConnectionRefusal.TooManyFromAddress:
                 httpContext.Response.Headers.RetryAfter = "10";
-                return RefuseAsync(
+                await RefuseAsync(
                     httpContext,
                     StatusCodes.Status429TooManyRequests,
                     "https://tools.ietf.org/html/rfc6585#section-4",
                     "Too many event streams from this client",
                     "Close another stream of this client, or retry later.");
+                return;
             default:
                 httpContext.Response.Headers.RetryAfter = "5";
-                return RefuseAsync(
+                await RefuseAsync(
                     httpContext,
                     StatusCodes.Status503ServiceUnavailable,
                     "https://tools.ietf.org/html/rfc9110#section-15.6.4",
                     "The service accepts no more event streams now",
                     "Retry later, or connect to another instance.");
+                return;
+        }
+
+        // Admitted. The headers and the connected message leave together, at once (the built-in
+        // TypedResults.ServerSentEvents holds headers until its first item and cannot write the comments heartbeats
+        // need), and nothing between here and the socket may buffer or compress the stream.
+        var response = httpContext.Response;
+        ForgetCredentials(httpContext.Request);
+        WriteStreamHeaders(response);
+        response.Headers["X-Accel-Buffering"] = "no";
+        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        // No separate start: the headers leave with the first frame, the connected message, which is queued at once. A
+        // headers-only write per stream would cost a send of its own and hold a transport buffer between the two.
+        await catchUp.RunAsync(connection!, LastEventId(httpContext.Request), response.BodyWriter);
+
+        if (connection!.DisconnectReason == DisconnectReason.SlowClient)
+        {
+            // Finishing the response politely would wait on the very client that stopped reading.
+            httpContext.Abort();
         }
     }
 
@@ -108,40 +154,13 @@ public static class EventStreamEndpoint
     }
 
     /// <summary>
-    /// Writes an admitted stream. The headers and the <c>connected</c> message leave together, at once (the built-in
-    /// <c>TypedResults.ServerSentEvents</c> holds headers until its first item and cannot write the comments heartbeats
-    /// need), and nothing between here and the socket may buffer or compress the stream.
+    /// Lets go of the credentials once the stream is admitted: the token or cookie header would otherwise stay
+    /// referenced by the request for the stream's whole life. The sign-in itself ended with the admission.
     /// </summary>
-    private static async Task StreamAsync(HttpContext httpContext, SseConnection connection, StreamCatchUp catchUp)
+    private static void ForgetCredentials(HttpRequest request)
     {
-        var response = httpContext.Response;
-        ForgetCredentials(httpContext);
-        WriteStreamHeaders(response);
-        response.Headers["X-Accel-Buffering"] = "no";
-        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-
-        // No separate start: the headers leave with the first frame, the connected message, which is queued at once. A
-        // headers-only write per stream would cost a send of its own and hold a transport buffer between the two.
-        await catchUp.RunAsync(connection, LastEventId(httpContext.Request), response.BodyWriter);
-
-        if (connection.DisconnectReason == DisconnectReason.SlowClient)
-        {
-            // Finishing the response politely would wait on the very client that stopped reading.
-            httpContext.Abort();
-        }
-    }
-
-    /// <summary>
-    /// Lets go of the sign-in once the stream is admitted: its audience was read at admission and never again, but the
-    /// principal with its claims, the authentication ticket and the token or cookie header it came from would otherwise
-    /// stay referenced by the request for the stream's whole life, several KiB per idle stream.
-    /// </summary>
-    private static void ForgetCredentials(HttpContext httpContext)
-    {
-        // Null, not an anonymous principal: whoever asks again gets an empty one made on demand.
-        httpContext.User = null!;
-        httpContext.Request.Headers.Authorization = default;
-        httpContext.Request.Headers.Cookie = default;
+        request.Headers.Authorization = default;
+        request.Headers.Cookie = default;
     }
 
     /// <summary>A stream that carries only a <c>retry:</c> hint and ends: the client reconnects after the delay.</summary>
@@ -156,21 +175,6 @@ public static class EventStreamEndpoint
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = ContentType;
         response.Headers.CacheControl = "no-cache";
-    }
-
-    /// <summary>
-    /// Whose events the stream carries, read once at admission from the signed-in user: staff see every event, a
-    /// customer only its own orders'. A user with neither role nor id gets a stream with no events at all.
-    /// </summary>
-    private static StreamAudience AudienceOf(ClaimsPrincipal user)
-    {
-        if (user.IsInRole(Roles.Staff))
-        {
-            return StreamAudience.Staff;
-        }
-
-        var id = user.FindFirstValue(ClaimTypes.NameIdentifier);
-        return string.IsNullOrEmpty(id) ? default : StreamAudience.Customer(id);
     }
 
     private static string? LastEventId(HttpRequest request)

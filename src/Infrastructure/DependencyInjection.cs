@@ -205,6 +205,9 @@ public static class DependencyInjection
         services.AddHostedService(static services => services.GetRequiredService<SseWriterPool>());
         services.AddSingleton<SseConnectionHub>();
         services.AddSingleton<StreamCatchUp>();
+        // A stream signs itself in at admission: the services it needs, whatever schemes and policies the host adds.
+        services.AddAuthenticationCore();
+        services.AddAuthorization();
         services.AddSingleton<StreamAdmission>();
         services.AddScoped<OrderEventsSsePublisher>();
         services.AddScoped<IIntegrationEventLog>(provider => provider.GetRequiredService<OrderEventsSsePublisher>());

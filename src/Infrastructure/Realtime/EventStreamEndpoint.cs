@@ -70,14 +70,38 @@ public static class EventStreamEndpoint
     }
 
     /// <summary>
-    /// Admits and writes a stream, in one frame that lives as long as the stream: the sign-in is checked first (a
-    /// request without a user is told so whatever it accepts), then what it accepts, then the connection limits.
+    /// Admits a stream, then runs it. Admission may wait (a sign-in checked against the store), but for nearly every
+    /// stream it is done at once, and the stream's run is then returned as it is: no frame of this endpoint lives as
+    /// long as the stream.
     /// </summary>
-    private static async Task OpenAsync(HttpContext httpContext, SseConnectionHub hub, StreamCatchUp catchUp, StreamAdmission admission)
+    private static Task OpenAsync(HttpContext httpContext, SseConnectionHub hub, StreamCatchUp catchUp, StreamAdmission admission)
+    {
+        var admitting = AdmitAsync(httpContext, hub, admission);
+        return admitting.IsCompletedSuccessfully
+            ? RunAsync(httpContext, admitting.Result, catchUp)
+            : RunOnceAdmittedAsync(httpContext, admitting, catchUp);
+    }
+
+    private static async Task RunOnceAdmittedAsync(HttpContext httpContext, Task<SseConnection?> admitting, StreamCatchUp catchUp) =>
+        await RunAsync(httpContext, await admitting, catchUp);
+
+    // No separate start: the headers leave with the first frame, the connected message, which is queued at once. A
+    // headers-only write per stream would cost a send of its own and hold a transport buffer between the two.
+    private static Task RunAsync(HttpContext httpContext, SseConnection? admitted, StreamCatchUp catchUp) =>
+        admitted is null
+            ? Task.CompletedTask
+            : catchUp.RunAsync(admitted, LastEventId(httpContext.Request), httpContext.Response.BodyWriter, httpContext);
+
+    /// <summary>
+    /// The stream's connection, registered with the hub and its headers set; <see langword="null"/> when it was
+    /// refused, with the refusal written. The sign-in is checked first (a request without a user is told so whatever
+    /// it accepts), then what it accepts, then the connection limits.
+    /// </summary>
+    private static async Task<SseConnection?> AdmitAsync(HttpContext httpContext, SseConnectionHub hub, StreamAdmission admission)
     {
         if (await admission.AdmitAsync(httpContext) is not { } audience)
         {
-            return;
+            return null;
         }
 
         if (!StreamAcceptance.Accepts(httpContext.Request.Headers.Accept))
@@ -88,10 +112,12 @@ public static class EventStreamEndpoint
                 "https://tools.ietf.org/html/rfc9110#section-15.5.7",
                 "Not acceptable",
                 "This address serves only text/event-stream; send an Accept header that allows it, or none.");
-            return;
+            return null;
         }
 
-        var address = httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        // From the connection feature itself: the request's connection-info wrapper would be made for this one read
+        // and kept for the stream's life. Forwarded headers, when trusted, have already set the client's address here.
+        var address = httpContext.Features.Get<IHttpConnectionFeature>()?.RemoteIpAddress?.ToString() ?? "unknown";
         switch (hub.TryOpen(address, audience, httpContext.RequestAborted, out var connection))
         {
             case ConnectionRefusal.None:
@@ -99,7 +125,7 @@ public static class EventStreamEndpoint
             case ConnectionRefusal.ShuttingDown:
                 // An error status would end a browser's EventSource for good; a stream that only says "retry" does not.
                 await RetryLaterAsync(httpContext, hub.ShutdownRetry);
-                return;
+                return null;
             case ConnectionRefusal.TooManyFromAddress:
                 httpContext.Response.Headers.RetryAfter = "10";
                 await RefuseAsync(
@@ -108,7 +134,7 @@ public static class EventStreamEndpoint
                     "https://tools.ietf.org/html/rfc6585#section-4",
                     "Too many event streams from this client",
                     "Close another stream of this client, or retry later.");
-                return;
+                return null;
             default:
                 httpContext.Response.Headers.RetryAfter = "5";
                 await RefuseAsync(
@@ -117,27 +143,18 @@ public static class EventStreamEndpoint
                     "https://tools.ietf.org/html/rfc9110#section-15.6.4",
                     "The service accepts no more event streams now",
                     "Retry later, or connect to another instance.");
-                return;
+                return null;
         }
 
-        // Admitted. The headers and the connected message leave together, at once (the built-in
-        // TypedResults.ServerSentEvents holds headers until its first item and cannot write the comments heartbeats
-        // need), and nothing between here and the socket may buffer or compress the stream.
+        // The headers and the connected message leave together, at once (the built-in TypedResults.ServerSentEvents
+        // holds headers until its first item and cannot write the comments heartbeats need), and nothing between here
+        // and the socket may buffer or compress the stream.
         var response = httpContext.Response;
         ForgetCredentials(httpContext.Request);
         WriteStreamHeaders(response);
         response.Headers["X-Accel-Buffering"] = "no";
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-
-        // No separate start: the headers leave with the first frame, the connected message, which is queued at once. A
-        // headers-only write per stream would cost a send of its own and hold a transport buffer between the two.
-        await catchUp.RunAsync(connection!, LastEventId(httpContext.Request), response.BodyWriter);
-
-        if (connection!.DisconnectReason == DisconnectReason.SlowClient)
-        {
-            // Finishing the response politely would wait on the very client that stopped reading.
-            httpContext.Abort();
-        }
+        return connection;
     }
 
     /// <summary>

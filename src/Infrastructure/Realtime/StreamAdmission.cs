@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanSse.Infrastructure.Realtime;
@@ -67,9 +68,9 @@ internal sealed class StreamAdmission(
         finally
         {
             // The request's own services come back, still unmade unless something before asked for them; the
-            // principal goes: whoever asks for the user later gets an empty one.
+            // principal goes with the feature that holds it: whoever asks for the user later gets an empty one.
             httpContext.Features.Set(requestServices);
-            httpContext.User = null!;
+            httpContext.Features.Set<IHttpAuthenticationFeature>(null);
         }
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
 using CleanSse.Infrastructure.Realtime.Wire;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -37,7 +38,11 @@ internal sealed partial class StreamCatchUp(
     /// Runs an admitted stream on <paramref name="output"/>: catches it up, hands it over to live, and once it has
     /// ended (the client left or was let go) removes it from the hub.
     /// </summary>
-    public async Task RunAsync(SseConnection connection, string? lastEventId, PipeWriter output)
+    /// <param name="request">
+    /// The stream's request, aborted when the client turned out too slow: finishing the response politely would wait
+    /// on the very client that stopped reading.
+    /// </param>
+    public async Task RunAsync(SseConnection connection, string? lastEventId, PipeWriter output, HttpContext? request = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var started = Stopwatch.GetTimestamp();
@@ -66,6 +71,10 @@ internal sealed partial class StreamCatchUp(
             hub.Remove(connection);
             var lasted = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             LogStreamEnded(connection.Id, connection.RemoteAddress, lasted, connection.DisconnectReason);
+            if (connection.DisconnectReason == DisconnectReason.SlowClient)
+            {
+                request?.Abort();
+            }
         }
     }
 

@@ -29,10 +29,14 @@ await app.Services.EnsureDemoStaffAsync();
 // would otherwise live, per idle stream, for as long as the stream.
 app.UseEdgePolicies();
 app.UseWhen(context => !EventsEndpoints.IsStreamRequest(context.Request), branch => branch.UseSerilogRequestLogging());
+app.UseCrossOriginRequests();
+// Event streams leave the pipeline here: every middleware below would keep a frame, and authentication and
+// authorization the sign-in, for as long as a stream stays open. A stream checks the same policy at its admission,
+// and its refusals and failures are problem details like every other error.
+app.UseEventStreams();
 app.UseExceptionHandler();
-// Unknown routes (404), wrong methods (405) and wrong content types (415) get problem details too. An event stream
-// always writes its own body, refusals included, so it does not carry this middleware for its whole life.
-app.UseWhen(context => !EventsEndpoints.IsStreamRequest(context.Request), branch => branch.UseStatusCodePages());
+// Unknown routes (404), wrong methods (405) and wrong content types (415) get problem details too.
+app.UseStatusCodePages();
 // The dashboard's files: API, health and metrics requests never look for a file on disk.
 app.UseWhen(
     context => !IsServicePath(context.Request.Path),
@@ -41,10 +45,6 @@ app.UseWhen(
 app.UseWhen(
     context => context.Request.Path.StartsWithSegments("/api"),
     branch => branch.UseMiddleware<RequestBodyLimitMiddleware>().UseMiddleware<RequestCharsetMiddleware>());
-app.UseCrossOriginRequests();
-// Event streams are served from here: the middleware below would each keep a frame, and authentication and
-// authorization the sign-in, for as long as a stream stays open. A stream checks the same policy at its admission.
-app.UseEventStreams();
 app.UseAuthentication();
 app.UseWriteRateLimit();
 // After authentication, which tells a cookie-signed request from a bearer one; before anything acts on the request.

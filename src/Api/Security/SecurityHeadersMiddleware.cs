@@ -1,3 +1,4 @@
+using CleanSse.Api.Endpoints;
 using Microsoft.Extensions.Options;
 
 namespace CleanSse.Api.Security;
@@ -43,7 +44,18 @@ public sealed class SecurityHeadersMiddleware
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.Response.OnStarting(AddHeaders, (context, PolicyFor(context.Request.Path), _referrerPolicy));
+        var state = (context, PolicyFor(context.Request.Path), _referrerPolicy);
+        if (EventsEndpoints.IsStreamRequest(context.Request))
+        {
+            // Nothing clears an event stream's headers (it answers its own refusals and failures, outside the error
+            // middleware), and a callback registered here would stay in the request for the stream's whole life.
+            AddHeaders(state);
+        }
+        else
+        {
+            context.Response.OnStarting(AddHeaders, state);
+        }
+
         return _next(context);
     }
 

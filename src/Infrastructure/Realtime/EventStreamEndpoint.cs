@@ -1,7 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.Wire;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -48,7 +50,8 @@ public static class EventStreamEndpoint
     /// Runs event streams at this point of the pipeline, ahead of the middleware after it. A stream signs itself in at
     /// admission and keeps nothing of it (<see cref="StreamAdmission"/>), where the authentication and authorization
     /// middleware would hold the sign-in in their frames, and every middleware its own frame, for the stream's whole
-    /// life. Goes after what a stream needs (forwarded headers, security headers, CORS) and before authentication.
+    /// life; a failed admission is answered by the application's <see cref="IExceptionHandler"/>s. Goes after what a
+    /// stream needs (forwarded headers, security headers, CORS) and before exception handling and authentication.
     /// </summary>
     public static IApplicationBuilder UseEventStreams(this IApplicationBuilder app)
     {
@@ -82,8 +85,40 @@ public static class EventStreamEndpoint
             : RunOnceAdmittedAsync(httpContext, admitting, catchUp);
     }
 
-    private static async Task RunOnceAdmittedAsync(HttpContext httpContext, Task<SseConnection?> admitting, StreamCatchUp catchUp) =>
-        await RunAsync(httpContext, await admitting, catchUp);
+    private static async Task RunOnceAdmittedAsync(HttpContext httpContext, Task<SseConnection?> admitting, StreamCatchUp catchUp)
+    {
+        SseConnection? admitted;
+        try
+        {
+            admitted = await admitting;
+        }
+        catch (Exception exception) when (!httpContext.Response.HasStarted && !httpContext.RequestAborted.IsCancellationRequested)
+        {
+            await AnswerFailureAsync(httpContext, exception);
+            return;
+        }
+
+        await RunAsync(httpContext, admitted, catchUp);
+    }
+
+    /// <summary>
+    /// A failed admission, answered by the application's exception handlers as its exception-handling middleware would
+    /// answer any request: streams leave the pipeline ahead of that middleware, which would otherwise keep a frame for
+    /// every idle stream. What no handler takes goes on to the server, which answers 500.
+    /// </summary>
+    private static async Task AnswerFailureAsync(HttpContext httpContext, Exception exception)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        foreach (var handler in httpContext.RequestServices.GetServices<IExceptionHandler>())
+        {
+            if (await handler.TryHandleAsync(httpContext, exception, httpContext.RequestAborted))
+            {
+                return;
+            }
+        }
+
+        ExceptionDispatchInfo.Throw(exception);
+    }
 
     // No separate start: the headers leave with the first frame, the connected message, which is queued at once. A
     // headers-only write per stream would cost a send of its own and hold a transport buffer between the two.

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using CleanSse.Application.Common.Security;
 using CleanSse.Infrastructure.Realtime.Connections;
@@ -26,19 +27,17 @@ internal sealed class StreamAdmission(
 {
     private static readonly RequestDelegate NothingAfterRefusal = static _ => Task.CompletedTask;
 
+    // Combined once per endpoint, as the authorization middleware does, when the provider allows it: a connect storm
+    // would otherwise build the same policy ten thousand times.
+    private readonly ConcurrentDictionary<Endpoint, AuthorizationPolicy?> _policies = new();
+
     /// <summary>
     /// The audience of an admitted stream; <see langword="null"/> when it was refused, with the refusal (401 or 403,
     /// as the application answers them) written.
     /// </summary>
     public async Task<StreamAudience?> AdmitAsync(HttpContext httpContext)
     {
-        var endpoint = httpContext.GetEndpoint();
-        var policy = endpoint is null || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null
-            ? null
-            : await AuthorizationPolicy.CombineAsync(
-                policies,
-                endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(),
-                endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>());
+        var policy = await PolicyOfAsync(httpContext.GetEndpoint());
 
         var requestServices = httpContext.Features.Get<IServiceProvidersFeature>();
         await using var admissionServices = scopes.CreateAsyncScope();
@@ -72,6 +71,30 @@ internal sealed class StreamAdmission(
             httpContext.Features.Set(requestServices);
             httpContext.Features.Set<IHttpAuthenticationFeature>(null);
         }
+    }
+
+    private async ValueTask<AuthorizationPolicy?> PolicyOfAsync(Endpoint? endpoint)
+    {
+        if (endpoint is null || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+        {
+            return null;
+        }
+
+        if (_policies.TryGetValue(endpoint, out var known))
+        {
+            return known;
+        }
+
+        var policy = await AuthorizationPolicy.CombineAsync(
+            policies,
+            endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(),
+            endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>());
+        if (policies.AllowsCachingPolicies)
+        {
+            _policies[endpoint] = policy;
+        }
+
+        return policy;
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Security.Claims;
+using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.TestKit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -43,6 +45,35 @@ public sealed class StreamFootprintTests
         var next = await stream.ReadBlockAsync(TimeSpan.FromSeconds(10));
         next.ShouldNotBeNull().EventType.ShouldBe("new-order");
         next.Data.ShouldNotBeNull().ShouldContain(created.Id);
+    }
+
+    [Fact]
+    public async Task A_stream_whose_admission_fails_answers_a_500_problem_with_the_security_headers_and_is_not_counted()
+    {
+        await using var host = await ServiceHost.StartAsync(
+            configureServices: services => services.AddScoped<IClaimsTransformation, FailingOnStreams>(),
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        await using var stream = await SseReader.OpenAsync(host);
+
+        var problem = await stream.Response.ShouldBeProblemAsync(HttpStatusCode.InternalServerError);
+        problem.GetProperty("title").GetString().ShouldBe("An unexpected error occurred");
+        problem.TryGetProperty("detail", out _).ShouldBeFalse("no exception text reaches the client");
+        stream.Response.Headers.GetValues("X-Content-Type-Options").ShouldBe(["nosniff"]);
+        stream.Response.Headers.GetValues("X-Frame-Options").ShouldBe(["DENY"]);
+        host.GetRequiredService<SseConnectionHub>().Count.ShouldBe(0);
+
+        // Other requests are not affected.
+        using var orders = await host.Http.GetAsync("/api/orders", TestContext.Current.CancellationToken);
+        orders.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    private sealed class FailingOnStreams(IHttpContextAccessor accessor) : IClaimsTransformation
+    {
+        public Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal) =>
+            accessor.HttpContext?.Request.Path == "/api/events"
+                ? throw new InvalidOperationException("The user store is unreachable.")
+                : Task.FromResult(principal);
     }
 
     private sealed class AdmissionProbe

@@ -122,7 +122,7 @@ public static class DependencyInjection
                 .AddInterceptors(provider.GetServices<IInterceptor>()));
             services.AddGroupCommitWriter(WriterDialect.Postgres(connectionString));
             services.AddSingleton<IDatabaseReader, DirectDatabaseReader>();
-            services.AddSingleton<IOrderReader, CompiledQueryOrderReader>();
+            services.AddScoped<IOrderReader, CompiledQueryOrderReader>();
         }
         else if (string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
         {
@@ -143,6 +143,8 @@ public static class DependencyInjection
         }
 
         services.AddScoped<NewRows>();
+        // Rented from the pool only by what uses it (see OrderRepository); one per request like the context itself.
+        services.AddScoped(static provider => new Lazy<OrdersDbContext>(provider.GetRequiredService<OrdersDbContext>, LazyThreadSafetyMode.None));
         services.AddScoped<IOrderRepository, OrderRepository>();
         services.AddScoped<IUnitOfWork, UnitOfWork>();
         services.AddScoped<IIdempotencyStore, IdempotencyStore>();

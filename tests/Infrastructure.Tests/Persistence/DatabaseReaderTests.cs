@@ -51,6 +51,21 @@ public sealed class DatabaseReaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reading_an_order_to_show_rents_no_context_from_the_pool()
+    {
+        // Issue 13: every GET by id rented a pooled context, and reset it on the way back, for a read that uses none.
+        var order = await SaveAsync(NewOrder());
+        await using var scope = Services.CreateAsyncScope();
+        var orders = scope.ServiceProvider.GetRequiredService<IOrderRepository>();
+
+        (await orders.ReadAsync(order.Id, Token)).ShouldNotBeNull();
+
+        scope.ServiceProvider.GetRequiredService<Lazy<OrdersDbContext>>().IsValueCreated.ShouldBeFalse();
+        (await orders.FindAsync(order.Id, Token)).ShouldNotBeNull("a read to change still has its context");
+        scope.ServiceProvider.GetRequiredService<Lazy<OrdersDbContext>>().IsValueCreated.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task An_order_read_by_id_has_every_value_it_was_saved_with()
     {
         var order = Order.Create(

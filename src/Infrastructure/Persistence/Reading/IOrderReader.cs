@@ -6,11 +6,14 @@ namespace CleanSse.Infrastructure.Persistence.Reading;
 /// <summary>Reads one order to show, untracked, on the store's quickest path.</summary>
 internal interface IOrderReader
 {
-    Task<Order?> ReadAsync(OrdersDbContext context, string id, CancellationToken cancellationToken);
+    Task<Order?> ReadAsync(string id, CancellationToken cancellationToken);
 }
 
-/// <summary>A compiled EF Core query (PostgreSQL): its pool hands out an open connection cheaply.</summary>
-internal sealed class CompiledQueryOrderReader : IOrderReader
+/// <summary>
+/// A compiled EF Core query (PostgreSQL): its pool hands out an open connection cheaply. Scoped, on the request's
+/// context.
+/// </summary>
+internal sealed class CompiledQueryOrderReader(OrdersDbContext context) : IOrderReader
 {
     private static readonly Func<OrdersDbContext, string, CancellationToken, Task<Order?>> ById =
         EF.CompileAsyncQuery((OrdersDbContext context, string id, CancellationToken cancellationToken) =>
@@ -20,6 +23,6 @@ internal sealed class CompiledQueryOrderReader : IOrderReader
         EF.CompileAsyncQuery((PostgresOrdersDbContext context, string id, CancellationToken cancellationToken) =>
             context.Orders.AsNoTracking().FirstOrDefault(order => order.Id == id));
 
-    public Task<Order?> ReadAsync(OrdersDbContext context, string id, CancellationToken cancellationToken) =>
+    public Task<Order?> ReadAsync(string id, CancellationToken cancellationToken) =>
         context is PostgresOrdersDbContext postgres ? ByIdOnPostgres(postgres, id, cancellationToken) : ById(context, id, cancellationToken);
 }

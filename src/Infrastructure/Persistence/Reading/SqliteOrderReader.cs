@@ -30,7 +30,7 @@ internal sealed class SqliteOrderReader(SqliteReadConnections connections) : IOr
 
     private readonly ConditionalWeakTable<SqliteConnection, SqliteCommand> _commands = new();
 
-    public Task<Order?> ReadAsync(OrdersDbContext context, string id, CancellationToken cancellationToken) =>
+    public Task<Order?> ReadAsync(string id, CancellationToken cancellationToken) =>
         connections.ReadAsync((connection, token) => ReadAsync(connection, id, token), cancellationToken);
 
     private async Task<Order?> ReadAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)

@@ -12,10 +12,18 @@ public sealed class ProblemDetailsAuthorizationResultHandler(IProblemDetailsServ
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(authorizeResult);
+
+        // Allowed: on to the endpoint, with no frame of this handler around every request.
+        return authorizeResult.Succeeded ? next(context) : RefuseAsync(next, context, policy, authorizeResult);
+    }
+
+    private async Task RefuseAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
         await _default.HandleAsync(next, context, policy, authorizeResult);
         if ((authorizeResult.Challenged || authorizeResult.Forbidden) && !context.Response.HasStarted)
         {

@@ -9,13 +9,22 @@ public sealed partial class LoggingBehaviour<TMessage, TResponse>(ILogger<Loggin
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
 {
-    public async ValueTask<TResponse> Handle(
+    public ValueTask<TResponse> Handle(
         TMessage message,
         MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);
 
+        // Both lines are at Information or below: with neither written, the message is not timed or wrapped at all.
+        return logger.IsEnabled(LogLevel.Information) ? LogAsync(message, next, cancellationToken) : next(message, cancellationToken);
+    }
+
+    private async ValueTask<TResponse> LogAsync(
+        TMessage message,
+        MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken)
+    {
         var name = typeof(TMessage).Name;
         var started = Stopwatch.GetTimestamp();
         try

@@ -8,13 +8,22 @@ namespace CleanSse.Application.Common.Behaviours;
 public sealed class TracingBehaviour<TMessage, TResponse> : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
 {
-    public async ValueTask<TResponse> Handle(
+    public ValueTask<TResponse> Handle(
         TMessage message,
         MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);
 
+        // Nobody records spans: no span, and no frame of this behaviour around every message.
+        return Telemetry.Source.HasListeners() ? TraceAsync(message, next, cancellationToken) : next(message, cancellationToken);
+    }
+
+    private static async ValueTask<TResponse> TraceAsync(
+        TMessage message,
+        MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken)
+    {
         using var activity = Telemetry.Source.StartActivity(typeof(TMessage).Name);
         try
         {

@@ -10,28 +10,34 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
 {
     private readonly IValidator<TMessage>[] _validators = [.. validators];
 
-    public async ValueTask<TResponse> Handle(
+    public ValueTask<TResponse> Handle(
         TMessage message,
         MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);
 
-        if (_validators.Length > 0)
-        {
-            var failures = new List<FluentValidation.Results.ValidationFailure>();
-            foreach (var validator in _validators)
-            {
-                // One context per validator: a context collects failures, so a shared one would report earlier
-                // validators' failures again in every later validator's result.
-                var result = await ValidateAsync(validator, message, cancellationToken);
-                failures.AddRange(result.Errors);
-            }
+        // Most queries have no validator: they go straight on, with no frame of this behaviour around them.
+        return _validators.Length > 0 ? ValidateThenHandleAsync(message, next, cancellationToken) : next(message, cancellationToken);
+    }
 
-            if (failures.Count > 0)
-            {
-                throw new ValidationException(failures);
-            }
+    private async ValueTask<TResponse> ValidateThenHandleAsync(
+        TMessage message,
+        MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken)
+    {
+        var failures = new List<FluentValidation.Results.ValidationFailure>();
+        foreach (var validator in _validators)
+        {
+            // One context per validator: a context collects failures, so a shared one would report earlier
+            // validators' failures again in every later validator's result.
+            var result = await ValidateAsync(validator, message, cancellationToken);
+            failures.AddRange(result.Errors);
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new ValidationException(failures);
         }
 
         return await next(message, cancellationToken);

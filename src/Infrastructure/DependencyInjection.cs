@@ -116,6 +116,8 @@ public static class DependencyInjection
                 throw new InvalidOperationException("Database:Provider is Postgres, so ConnectionStrings:Orders must name the PostgreSQL database.");
             }
 
+            connectionString = PostgresConnectionStrings.WithAutoPrepare(connectionString);
+
             // Pooled: the options, and the services behind them, are built once, not for every request.
             services.AddDbContextPool<OrdersDbContext, PostgresOrdersDbContext>((provider, options) => options
                 .UseNpgsql(connectionString)

@@ -56,10 +56,7 @@ public static class EventStreamEndpoint
     public static IApplicationBuilder UseEventStreams(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return app.Use(next => context =>
-            context.GetEndpoint() is { RequestDelegate: { } stream } endpoint && endpoint.Metadata.GetMetadata<StreamEndpointMarker>() is not null
-                ? stream(context)
-                : next(context));
+        return app.Use(next => context => IsStreamRequest(context.Request) ? context.GetEndpoint()!.RequestDelegate!(context) : next(context));
     }
 
     /// <summary>

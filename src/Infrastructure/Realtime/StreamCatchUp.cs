@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text.Json;
 using CleanSse.Infrastructure.Realtime.Connections;
@@ -25,7 +24,6 @@ namespace CleanSse.Infrastructure.Realtime;
 /// </remarks>
 internal sealed partial class StreamCatchUp(
     IEventLog log,
-    SseConnectionHub hub,
     RealtimeMetrics metrics,
     IOptions<RealtimeOptions> options,
     ILogger<StreamCatchUp> logger)
@@ -35,18 +33,25 @@ internal sealed partial class StreamCatchUp(
     private static readonly byte[] ConnectedFrame = SseFrame.Event(null, null, """{"type":"connected"}""");
 
     /// <summary>
-    /// Runs an admitted stream on <paramref name="output"/>: catches it up, hands it over to live, and once it has
-    /// ended (the client left or was let go) removes it from the hub.
+    /// Runs an admitted stream on <paramref name="output"/>: catches it up and hands it over to live. The task completes
+    /// once the stream has ended (the client left or was let go) and the hub has let it go; the catch-up itself keeps
+    /// nothing once the stream is live.
     /// </summary>
     /// <param name="request">
     /// The stream's request, aborted when the client turned out too slow: finishing the response politely would wait
     /// on the very client that stopped reading.
     /// </param>
-    public async Task RunAsync(SseConnection connection, string? lastEventId, PipeWriter output, HttpContext? request = null)
+    public Task RunAsync(SseConnection connection, string? lastEventId, PipeWriter output, HttpContext? request = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var started = Stopwatch.GetTimestamp();
-        var ended = connection.StartWriting(output);
+        var ended = connection.StartWriting(output, request);
+        _ = CatchUpThenGoLiveAsync(connection, lastEventId);
+        return ended;
+    }
+
+    /// <remarks>Never throws: nothing awaits it, and a failed catch-up ends its stream.</remarks>
+    private async Task CatchUpThenGoLiveAsync(SseConnection connection, string? lastEventId)
+    {
         try
         {
             await CatchUpAsync(connection, lastEventId, connection.Aborted);
@@ -58,23 +63,12 @@ internal sealed partial class StreamCatchUp(
         }
         catch (Exception exception)
         {
-            LogCatchUpFailed(connection.Id, exception);
-            connection.Disconnect(DisconnectReason.ClientGone);
-        }
-
-        try
-        {
-            await ended;
-        }
-        finally
-        {
-            hub.Remove(connection);
-            var lasted = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            LogStreamEnded(connection.Id, connection.RemoteAddress, lasted, connection.DisconnectReason);
-            if (connection.DisconnectReason == DisconnectReason.SlowClient)
+            if (!connection.IsDisconnected)
             {
-                request?.Abort();
+                LogCatchUpFailed(connection.Id, exception);
             }
+
+            connection.Disconnect(DisconnectReason.ClientGone);
         }
     }
 
@@ -161,10 +155,6 @@ internal sealed partial class StreamCatchUp(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {ConnectionId} failed while catching up")]
     private partial void LogCatchUpFailed(long connectionId, Exception exception);
-
-    // A stream's one log line (the per-request log leaves streams out): how long it lasted and why it ended.
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {ConnectionId} from {RemoteAddress} ended after {Elapsed:0} ms: {Reason}")]
-    private partial void LogStreamEnded(long connectionId, string remoteAddress, double elapsed, DisconnectReason reason);
 }
 
 /// <param name="Reason">Why the stream could not be replayed.</param>

@@ -224,7 +224,7 @@ public sealed class CatchUpHandOverTests
         var view = new LaggingEventLog(log);
         var connection = Open(hub, $"192.0.2.{plan.Index}");
         var client = StreamClient.ReadingFromStart();
-        var run = CreateCatchUp(view, hub, options).RunAsync(connection, lastEventId, client.Output);
+        var run = CreateCatchUp(view, options).RunAsync(connection, lastEventId, client.Output);
         return new OpenedStream(plan, lastEventId, headBefore, view, connection, client, run);
     }
 

@@ -194,7 +194,7 @@ public sealed class PrivateStreamTests
     {
         var connection = OpenFor(hub, audience);
         var client = StreamClient.ReadingFromStart();
-        var run = Task.Run(() => CreateCatchUp(log, hub, options).RunAsync(connection, lastEventId, client.Output));
+        var run = Task.Run(() => CreateCatchUp(log, options).RunAsync(connection, lastEventId, client.Output));
         return (connection, client, run);
     }
 

@@ -34,8 +34,8 @@ internal static class RealtimeTestKit
         return writers;
     }
 
-    public static StreamCatchUp CreateCatchUp(IEventLog log, SseConnectionHub hub, RealtimeOptions options) =>
-        new(log, hub, CreateMetrics(), Options.Create(options), NullLogger<StreamCatchUp>.Instance);
+    public static StreamCatchUp CreateCatchUp(IEventLog log, RealtimeOptions options) =>
+        new(log, CreateMetrics(), Options.Create(options), NullLogger<StreamCatchUp>.Instance);
 
     public static InMemoryEventLog CreateLog(int maxEvents = 100_000) =>
         new(Options.Create(new EventLogOptions { MaxEvents = maxEvents, MaxAge = TimeSpan.FromHours(1) }), TimeProvider.System);

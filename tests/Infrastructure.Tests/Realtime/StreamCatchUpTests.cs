@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using CleanSse.Infrastructure.Realtime;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
@@ -89,7 +90,7 @@ public sealed class StreamCatchUpTests
         // No dispatcher: this test is about the replay alone. The client reads nothing until the log has moved on.
         var connection = Open(hub);
         var client = StreamClient.Stalled(pauseAtBytes: 256);
-        var run = CreateCatchUp(log, hub, options).RunAsync(connection, before[0].Id, client.Output);
+        var run = CreateCatchUp(log, options).RunAsync(connection, before[0].Id, client.Output);
         await WaitUntilAsync(() => connection.QueuedEvents == options.MaxQueuedEvents, "the replay to wait for room");
         var after = await AppendAsync(log, 40);
 
@@ -127,7 +128,7 @@ public sealed class StreamCatchUpTests
 
         var connection = OpenUntil(hub, "192.0.2.1", requestAborted.Token);
         var client = StreamClient.Stalled(pauseAtBytes: 512);
-        var run = CreateCatchUp(log, hub, options).RunAsync(connection, $"{log.Epoch}-0", client.Output);
+        var run = CreateCatchUp(log, options).RunAsync(connection, $"{log.Epoch}-0", client.Output);
         await WaitUntilAsync(() => connection.QueuedEvents == options.MaxQueuedEvents, "the replay to wait for room");
 
         await requestAborted.CancelAsync();
@@ -147,7 +148,7 @@ public sealed class StreamCatchUpTests
 
         var connection = Open(hub);
         var client = StreamClient.Stalled(pauseAtBytes: 512);
-        var run = CreateCatchUp(log, hub, options).RunAsync(connection, $"{log.Epoch}-0", client.Output);
+        var run = CreateCatchUp(log, options).RunAsync(connection, $"{log.Epoch}-0", client.Output);
         await WaitUntilAsync(() => connection.QueuedEvents == options.MaxQueuedEvents, "the replay to wait for room");
 
         hub.CloseAll();
@@ -188,12 +189,51 @@ public sealed class StreamCatchUpTests
         await EndAsync(hub, client, run);
     }
 
+    [Fact]
+    public async Task A_live_stream_keeps_nothing_of_its_catch_up()
+    {
+        // Whatever the catch-up's frame holds (here the id the client resumed from) lives as long as that frame: an idle
+        // stream must not keep one for its whole life.
+        var options = new RealtimeOptions();
+        var log = CreateLog();
+        var hub = CreateHub(options);
+        await using var dispatcher = new TestDispatcher(log, hub);
+        var before = await AppendAsync(log, 3);
+
+        var (connection, client, run, resumedFrom) = StartResumingWithOwnId(log, hub, options, before[0].Id);
+        await WaitUntilAsync(() => connection.IsLive && client.Events.Count == 3, "the stream to replay and go live");
+
+        await WaitUntilAsync(
+            () =>
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                return !resumedFrom.TryGetTarget(out _);
+            },
+            "the catch-up's state to be collected while the stream stays open");
+        run.IsCompleted.ShouldBeFalse();
+        var live = await AppendAsync(log, 1);
+        await WaitUntilAsync(() => client.Events.Count == 4, "the live event after the collection");
+        client.Events[3].LastEventId.ShouldBe(live[0].Id);
+        await EndAsync(hub, client, run);
+    }
+
+    // Not inlined, so that the test's own frame holds the id only weakly.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (SseConnection Connection, StreamClient Client, Task Run, WeakReference<string> ResumedFrom) StartResumingWithOwnId(
+        IEventLog log, SseConnectionHub hub, RealtimeOptions options, string lastEventId)
+    {
+        var ownId = new string(lastEventId.AsSpan());
+        var (connection, client, run) = Start(log, hub, options, ownId);
+        return (connection, client, run, new WeakReference<string>(ownId));
+    }
+
     private static (SseConnection Connection, StreamClient Client, Task Run) Start(
         IEventLog log, SseConnectionHub hub, RealtimeOptions options, string? lastEventId)
     {
         var connection = Open(hub);
         var client = StreamClient.ReadingFromStart();
-        var run = Task.Run(() => CreateCatchUp(log, hub, options).RunAsync(connection, lastEventId, client.Output));
+        var run = Task.Run(() => CreateCatchUp(log, options).RunAsync(connection, lastEventId, client.Output));
         return (connection, client, run);
     }
 
@@ -217,7 +257,7 @@ public sealed class StreamCatchUpTests
 
         var connection = Open(hub);
         var client = StreamClient.Stalled(pauseAtBytes: 512);
-        var run = CreateCatchUp(log, hub, options).RunAsync(connection, $"{log.Epoch}-0", client.Output);
+        var run = CreateCatchUp(log, options).RunAsync(connection, $"{log.Epoch}-0", client.Output);
         await WaitUntilAsync(() => connection.QueuedEvents == options.MaxQueuedEvents, "the replay to wait for room");
 
         client.Leave();

@@ -35,7 +35,7 @@ internal struct HandOverGate
     public readonly bool IsLive => _live;
 
     /// <summary>Records that the catch-up has queued everything up to <paramref name="position"/>.</summary>
-    public void MarkQueuedThrough(EventPosition position, Lock sync)
+    public void MarkQueuedThrough(EventPosition position, object sync)
     {
         lock (sync)
         {
@@ -44,7 +44,7 @@ internal struct HandOverGate
     }
 
     /// <summary>The dispatcher's side: called once per event, in log order.</summary>
-    public Outcome Offer(LoggedEvent logged, int maxPending, Lock sync)
+    public Outcome Offer(LoggedEvent logged, int maxPending, object sync)
     {
         if (!_live)
         {
@@ -74,7 +74,7 @@ internal struct HandOverGate
     /// The catch-up's last step: queues, in order, what was held and not already queued, then lets live events
     /// through. Runs under the lock, so no live event can overtake a held one.
     /// </summary>
-    public void GoLive(Lock sync, ILiveEventQueue queue)
+    public void GoLive(object sync, ILiveEventQueue queue)
     {
         lock (sync)
         {

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using CleanSse.Infrastructure.Realtime.EventLog;
+using Microsoft.AspNetCore.Http;
 
 namespace CleanSse.Infrastructure.Realtime.Connections;
 
@@ -12,39 +14,29 @@ namespace CleanSse.Infrastructure.Realtime.Connections;
 /// </summary>
 /// <remarks>
 /// Others end a stream one way, <see cref="Disconnect"/>, or, on shutdown, <see cref="Close"/>, which first sends a
-/// last frame. Either way the stream's end completes the task <see cref="StartWriting"/> returned.
+/// last frame. Either way, once the stream has ended its hub lets it go (on the thread pool, never on the caller's
+/// thread), then the task <see cref="StartWriting"/> returned completes: nothing has to wait on a stream to clean up
+/// after it, so no frame lives as long as the stream.
 /// </remarks>
-internal sealed class SseConnection : ILiveEventQueue
+internal sealed class SseConnection : ILiveEventQueue, IThreadPoolWorkItem
 {
-    private readonly RealtimeOptions _options;
-    private readonly RealtimeMetrics _metrics;
-    private readonly SseWriterPool _writers;
-    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    // Guards the queue and the hand-over; never held while anything is written.
-    private readonly Lock _sync = new();
+    private readonly SseConnectionHub _hub;
+    private readonly TaskCompletionSource _ended = new();
     private readonly CancellationTokenRegistration _requestAbortedRegistration;
+    private readonly long _openedAt = Stopwatch.GetTimestamp();
+    private HttpContext? _request;
     private FrameQueue _queue;
     private HandOverGate _handOver;
     private FrameWriter _writer;
     private Action? _onFlushCompleted;
     private long _lastEnqueuedAt;
 
-    public SseConnection(
-        long id,
-        string remoteAddress,
-        StreamAudience audience,
-        RealtimeOptions options,
-        RealtimeMetrics metrics,
-        SseWriterPool writers,
-        CancellationToken requestAborted)
+    public SseConnection(long id, string remoteAddress, StreamAudience audience, SseConnectionHub hub, CancellationToken requestAborted)
     {
         Id = id;
         RemoteAddress = remoteAddress;
         Audience = audience;
-        _options = options;
-        _metrics = metrics;
-        _writers = writers;
+        _hub = hub;
         _lastEnqueuedAt = Environment.TickCount64;
         _requestAbortedRegistration = requestAborted.UnsafeRegister(static state => ((SseConnection)state!).Disconnect(DisconnectReason.ClientGone), this);
     }
@@ -78,18 +70,27 @@ internal sealed class SseConnection : ILiveEventQueue
 
     internal WriterState WriterState => _writer.State;
 
+    /// <summary>How long the stream has been open.</summary>
+    internal TimeSpan Age => Stopwatch.GetElapsedTime(_openedAt);
+
+    // Guards the queue and the hand-over; never held while anything is written. The completion source is private to
+    // this stream and locked by nothing else, so it serves as the monitor rather than a lock object of its own.
+    private object Sync => _ended;
+
+    private RealtimeOptions Options => _hub.Options;
+
     /// <summary>Queues a frame if it fits the bounds; otherwise disconnects the client as too slow.</summary>
     public bool TryEnqueue(ReadOnlyMemory<byte> frame, bool isEvent)
     {
         bool fits;
-        lock (_sync)
+        lock (Sync)
         {
             if (IsDisconnected)
             {
                 return false;
             }
 
-            fits = _queue.TryEnqueue(frame, isEvent, _options.MaxQueuedEvents, _options.MaxQueuedBytes);
+            fits = _queue.TryEnqueue(frame, isEvent, Options.MaxQueuedEvents, Options.MaxQueuedBytes);
         }
 
         if (!fits)
@@ -108,14 +109,14 @@ internal sealed class SseConnection : ILiveEventQueue
         while (true)
         {
             Task roomFreed;
-            lock (_sync)
+            lock (Sync)
             {
                 if (IsDisconnected)
                 {
                     throw new OperationCanceledException("The stream was closed during the replay.", cancellationToken);
                 }
 
-                if (_queue.TryEnqueueOrWaitForRoom(frame, _options.MaxQueuedEvents, _options.MaxQueuedBytes, out roomFreed))
+                if (_queue.TryEnqueueOrWaitForRoom(frame, Options.MaxQueuedEvents, Options.MaxQueuedBytes, out roomFreed))
                 {
                     break;
                 }
@@ -128,12 +129,12 @@ internal sealed class SseConnection : ILiveEventQueue
     }
 
     /// <summary>Records that everything up to <paramref name="position"/> has been queued by the catch-up.</summary>
-    public void MarkQueuedThrough(EventPosition position) => _handOver.MarkQueuedThrough(position, _sync);
+    public void MarkQueuedThrough(EventPosition position) => _handOver.MarkQueuedThrough(position, Sync);
 
     /// <summary>The dispatcher's entry point: called once per event, in log order, for every connection of the event's audience.</summary>
     public void Offer(LoggedEvent logged)
     {
-        switch (_handOver.Offer(logged, _options.MaxQueuedEvents, _sync))
+        switch (_handOver.Offer(logged, Options.MaxQueuedEvents, Sync))
         {
             case HandOverGate.Outcome.Deliver:
                 TryEnqueue(logged.Frame, isEvent: true);
@@ -145,17 +146,22 @@ internal sealed class SseConnection : ILiveEventQueue
     }
 
     /// <summary>Ends the catch-up: queues what arrived live meanwhile and was not replayed, then takes live events directly.</summary>
-    public void GoLive() => _handOver.GoLive(_sync, this);
+    public void GoLive() => _handOver.GoLive(Sync, this);
 
     bool ILiveEventQueue.TryEnqueueLive(LoggedEvent logged) => TryEnqueue(logged.Frame, isEvent: true);
 
     /// <summary>
     /// Starts writing queued frames to <paramref name="output"/>, coalescing whatever is queued into one flush; the task
-    /// ends once nothing more will be written, whatever the reason.
+    /// ends once nothing more will be written, whatever the reason, and the hub has let the stream go.
     /// </summary>
-    public Task StartWriting(PipeWriter output)
+    /// <param name="request">
+    /// The stream's request, aborted when the client turned out too slow: finishing the response politely would wait
+    /// on the very client that stopped reading.
+    /// </param>
+    public Task StartWriting(PipeWriter output, HttpContext? request = null)
     {
         ArgumentNullException.ThrowIfNull(output);
+        _request = request;
         if (!_writer.TryAttach(output))
         {
             throw new InvalidOperationException("The stream is already being written.");
@@ -175,7 +181,7 @@ internal sealed class SseConnection : ILiveEventQueue
 
         if (reason == DisconnectReason.SlowClient)
         {
-            _metrics.SlowClientDisconnected();
+            _hub.Metrics.SlowClientDisconnected();
         }
 
         WakeReplay();
@@ -193,7 +199,7 @@ internal sealed class SseConnection : ILiveEventQueue
     /// <summary>Queues a last frame past the bounds and ends the stream once it is written (graceful shutdown).</summary>
     public void Close(ReadOnlyMemory<byte> finalFrame)
     {
-        lock (_sync)
+        lock (Sync)
         {
             if (!_writer.TryStop(DisconnectReason.Shutdown))
             {
@@ -244,7 +250,7 @@ internal sealed class SseConnection : ILiveEventQueue
                     bytes += frame.Length;
                     events += isEvent ? 1 : 0;
                 }
-                while (bytes < _options.MaxBytesPerFlush && TryTake(out frame, out isEvent));
+                while (bytes < Options.MaxBytesPerFlush && TryTake(out frame, out isEvent));
 
                 written = output.FlushAsync();
             }
@@ -254,7 +260,7 @@ internal sealed class SseConnection : ILiveEventQueue
                 WakeReplay();
             }
 
-            _metrics.Delivered(events, bytes);
+            _hub.Metrics.Delivered(events, bytes);
 
             // Consumed exactly once: at once when it completed, otherwise by the continuation registered below.
 #pragma warning disable CA2012
@@ -315,7 +321,7 @@ internal sealed class SseConnection : ILiveEventQueue
         else if (_queue.HasQueued)
         {
             // More arrived meanwhile: back of the line, so one busy stream never starves the others.
-            _writers.Schedule(this);
+            _hub.Writers.Schedule(this);
         }
         else
         {
@@ -353,6 +359,21 @@ internal sealed class SseConnection : ILiveEventQueue
         // Whatever ended the stream, record a reason (the client is gone unless one already is) before it is over.
         Disconnect(DisconnectReason.ClientGone);
         _requestAbortedRegistration.Unregister();
+
+        // Ended by a producer (the dispatcher's broadcast, a heartbeat) as often as by a writer: the hub's bookkeeping
+        // and the stream's log line are not theirs to pay for.
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        _hub.Ended(this);
+        if (DisconnectReason == DisconnectReason.SlowClient)
+        {
+            _request?.Abort();
+        }
+
+        _request = null;
         _ended.TrySetResult();
     }
 
@@ -366,13 +387,13 @@ internal sealed class SseConnection : ILiveEventQueue
     {
         if (_writer.TrySchedule())
         {
-            _writers.Schedule(this);
+            _hub.Writers.Schedule(this);
         }
     }
 
     private bool TryTake(out ReadOnlyMemory<byte> frame, out bool isEvent)
     {
-        lock (_sync)
+        lock (Sync)
         {
             return _queue.TryDequeue(out frame, out isEvent);
         }
@@ -380,7 +401,7 @@ internal sealed class SseConnection : ILiveEventQueue
 
     private void WakeReplay()
     {
-        lock (_sync)
+        lock (Sync)
         {
             _queue.SignalRoom();
         }

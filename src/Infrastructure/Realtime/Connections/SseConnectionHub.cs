@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using CleanSse.Infrastructure.Realtime.EventLog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace CleanSse.Infrastructure.Realtime.Connections;
@@ -9,13 +11,12 @@ namespace CleanSse.Infrastructure.Realtime.Connections;
 /// the streams of its audience (the same encoded bytes for all), and closes them all on shutdown.
 /// </summary>
 /// <remarks>
-/// Streams are indexed by audience when admitted: one set of staff streams, and per customer the array of that
-/// customer's streams. A broadcast offers an event to the staff set and to its owner's array, and tests no stream on
-/// the way: a customer's stream is never even offered another customer's event.
+/// Streams are indexed by audience when admitted, and only there: one set of staff streams, and per customer the
+/// array of that customer's streams. A broadcast offers an event to the staff set and to its owner's array, and tests
+/// no stream on the way: a customer's stream is never even offered another customer's event.
 /// </remarks>
-internal sealed class SseConnectionHub
+internal sealed partial class SseConnectionHub
 {
-    private readonly ConcurrentDictionary<long, SseConnection> _connections = new();
     private readonly ConcurrentDictionary<long, SseConnection> _staff = new();
 
     // A customer has few streams: each array is replaced, never changed, under the admission lock, so the dispatcher
@@ -26,27 +27,49 @@ internal sealed class SseConnectionHub
     private readonly RealtimeOptions _options;
     private readonly RealtimeMetrics _metrics;
     private readonly byte[] _heartbeat = Wire.SseFrame.Comment("heartbeat");
-    private readonly SseWriterPool _writers;
+    private readonly ILogger _logger;
     private long _nextId;
+    private int _count;
     private bool _closed;
 
-    public SseConnectionHub(IOptions<RealtimeOptions> options, RealtimeMetrics metrics, SseWriterPool writers)
+    public SseConnectionHub(IOptions<RealtimeOptions> options, RealtimeMetrics metrics, SseWriterPool writers, ILogger<SseConnectionHub>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _metrics = metrics;
-        _writers = writers;
+        Writers = writers;
+        _logger = logger ?? NullLogger<SseConnectionHub>.Instance;
     }
 
-    public int Count => _connections.Count;
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>The reconnection delay given to clients when this process stops.</summary>
     public TimeSpan ShutdownRetry => _options.ShutdownRetry;
 
-    public IReadOnlyCollection<SseConnection> Connections => [.. _connections.Values];
+    public IReadOnlyCollection<SseConnection> Connections
+    {
+        get
+        {
+            List<SseConnection> open = [.. _staff.Values];
+            foreach (var (_, streams) in _customers)
+            {
+                open.AddRange(streams);
+            }
+
+            return open;
+        }
+    }
+
+    /// <summary>The bounds every stream of this hub keeps to; streams read them here rather than each holding them.</summary>
+    internal RealtimeOptions Options => _options;
+
+    internal RealtimeMetrics Metrics => _metrics;
+
+    /// <summary>The writers that write this hub's streams.</summary>
+    internal SseWriterPool Writers { get; }
 
     /// <summary>The number of customers with at least one open stream.</summary>
-    public int CustomerCount => _customers.Count;
+    public int CustomerCount => _customers.Count - (_customers.ContainsKey(string.Empty) ? 1 : 0);
 
     /// <summary>
     /// Opens a stream of <paramref name="audience"/> for <paramref name="remoteAddress"/> unless a limit or shutdown
@@ -62,7 +85,7 @@ internal sealed class SseConnectionHub
                 return ConnectionRefusal.ShuttingDown;
             }
 
-            if (_connections.Count >= _options.MaxConnections)
+            if (_count >= _options.MaxConnections)
             {
                 _metrics.ConnectionRefused("server-full");
                 return ConnectionRefusal.ServerFull;
@@ -76,26 +99,37 @@ internal sealed class SseConnectionHub
             }
 
             _perAddress[remoteAddress] = fromAddress + 1;
-            connection = new SseConnection(Interlocked.Increment(ref _nextId), remoteAddress, audience, _options, _metrics, _writers, requestAborted);
-            _connections[connection.Id] = connection;
+            connection = new SseConnection(Interlocked.Increment(ref _nextId), remoteAddress, audience, this, requestAborted);
             Index(connection);
+            Volatile.Write(ref _count, _count + 1);
         }
 
         _metrics.StreamOpened();
         return ConnectionRefusal.None;
     }
 
-    public void Remove(SseConnection connection)
+    /// <summary>Lets go of a stream that has ended: called once its writing is over, on the thread pool.</summary>
+    public void Ended(SseConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (Remove(connection))
+        {
+            LogStreamEnded(connection.Id, connection.RemoteAddress, connection.Age.TotalMilliseconds, connection.DisconnectReason);
+        }
+    }
+
+    /// <returns>Whether the stream was open here until now.</returns>
+    public bool Remove(SseConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         lock (_admission)
         {
-            if (!_connections.TryRemove(connection.Id, out _))
+            if (!Unindex(connection))
             {
-                return;
+                return false;
             }
 
-            Unindex(connection);
+            Volatile.Write(ref _count, _count - 1);
 
             var left = _perAddress.GetValueOrDefault(connection.RemoteAddress) - 1;
             if (left <= 0)
@@ -109,6 +143,7 @@ internal sealed class SseConnectionHub
         }
 
         _metrics.StreamClosed();
+        return true;
     }
 
     /// <summary>
@@ -126,7 +161,7 @@ internal sealed class SseConnectionHub
             offered++;
         }
 
-        if (logged.OwnerId is { } owner && _customers.TryGetValue(owner, out var owners))
+        if (logged.OwnerId is { Length: > 0 } owner && _customers.TryGetValue(owner, out var owners))
         {
             foreach (var connection in owners)
             {
@@ -148,12 +183,16 @@ internal sealed class SseConnectionHub
     public int SendHeartbeats(long idleSince, HeartbeatSchedule? schedule, int slice)
     {
         var sent = 0;
-        foreach (var (id, connection) in _connections)
+        foreach (var (_, connection) in _staff)
         {
-            if ((schedule is null || schedule.SliceOf(id) == slice) && connection.IsLive && connection.LastEnqueuedAt <= idleSince)
+            sent += SendHeartbeat(connection, idleSince, schedule, slice);
+        }
+
+        foreach (var (_, streams) in _customers)
+        {
+            foreach (var connection in streams)
             {
-                connection.TryEnqueue(_heartbeat, isEvent: false);
-                sent++;
+                sent += SendHeartbeat(connection, idleSince, schedule, slice);
             }
         }
 
@@ -175,10 +214,21 @@ internal sealed class SseConnectionHub
     public void CloseOpenStreams()
     {
         var retry = Wire.SseFrame.Retry(_options.ShutdownRetry);
-        foreach (var (_, connection) in _connections)
+        foreach (var connection in Connections)
         {
             connection.Close(retry);
         }
+    }
+
+    private int SendHeartbeat(SseConnection connection, long idleSince, HeartbeatSchedule? schedule, int slice)
+    {
+        if ((schedule is null || schedule.SliceOf(connection.Id) == slice) && connection.IsLive && connection.LastEnqueuedAt <= idleSince)
+        {
+            connection.TryEnqueue(_heartbeat, isEvent: false);
+            return 1;
+        }
+
+        return 0;
     }
 
     /// <summary>Runs under the admission lock.</summary>
@@ -189,31 +239,46 @@ internal sealed class SseConnectionHub
         {
             _staff[connection.Id] = connection;
         }
-        else if (audience.CustomerId is { } customer)
+        else
         {
+            var customer = CustomerKey(audience);
             _customers[customer] = _customers.TryGetValue(customer, out var streams) ? [.. streams, connection] : [connection];
         }
     }
 
+    // A stream that sees no event (the default audience) is kept under a key no owner has: it still gets heartbeats,
+    // is counted and is closed on shutdown.
+    private static string CustomerKey(StreamAudience audience) => audience.CustomerId ?? string.Empty;
+
     /// <summary>Runs under the admission lock.</summary>
-    private void Unindex(SseConnection connection)
+    /// <returns>Whether the stream was indexed until now.</returns>
+    private bool Unindex(SseConnection connection)
     {
         var audience = connection.Audience;
         if (audience.IsStaff)
         {
-            _staff.TryRemove(connection.Id, out _);
+            return _staff.TryRemove(connection.Id, out _);
         }
-        else if (audience.CustomerId is { } customer && _customers.TryGetValue(customer, out var streams))
+
+        var customer = CustomerKey(audience);
+        if (!_customers.TryGetValue(customer, out var streams) || Array.IndexOf(streams, connection) < 0)
         {
-            var left = Array.FindAll(streams, stream => stream != connection);
-            if (left.Length == 0)
-            {
-                _customers.TryRemove(customer, out _);
-            }
-            else
-            {
-                _customers[customer] = left;
-            }
+            return false;
         }
+
+        if (streams.Length == 1)
+        {
+            _customers.TryRemove(customer, out _);
+        }
+        else
+        {
+            _customers[customer] = Array.FindAll(streams, stream => stream != connection);
+        }
+
+        return true;
     }
+
+    // A stream's one log line (the per-request log leaves streams out): how long it lasted and why it ended.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {ConnectionId} from {RemoteAddress} ended after {Elapsed:0} ms: {Reason}")]
+    private partial void LogStreamEnded(long connectionId, string remoteAddress, double elapsed, DisconnectReason reason);
 }

@@ -10,7 +10,7 @@ public sealed class HandOverGateTests
     [Fact]
     public void Before_the_hand_over_offers_past_the_catch_up_are_held_and_the_rest_skipped()
     {
-        var sync = new Lock();
+        var sync = new object();
         var gate = new HandOverGate();
         gate.MarkQueuedThrough(Position(3), sync);
 
@@ -24,7 +24,7 @@ public sealed class HandOverGateTests
     [Fact]
     public void Going_live_queues_the_held_events_the_catch_up_did_not_then_lets_new_ones_through_once()
     {
-        var sync = new Lock();
+        var sync = new object();
         var gate = new HandOverGate();
         var queue = new RecordingQueue();
         for (var n = 1; n <= 6; n++)
@@ -47,7 +47,7 @@ public sealed class HandOverGateTests
     [Fact]
     public void Held_events_the_catch_up_has_since_queued_make_room_before_the_bound_overflows()
     {
-        var sync = new Lock();
+        var sync = new object();
         var gate = new HandOverGate();
         for (var n = 1; n <= 3; n++)
         {
@@ -67,7 +67,7 @@ public sealed class HandOverGateTests
     [Fact]
     public void Going_live_stops_at_the_first_held_event_the_queue_refuses()
     {
-        var sync = new Lock();
+        var sync = new object();
         var gate = new HandOverGate();
         for (var n = 1; n <= 5; n++)
         {
@@ -90,7 +90,7 @@ public sealed class HandOverGateTests
         var sent = Enumerable.Range(1, Events).Select(n => Event(n)).ToArray();
         for (var round = 0; round < 200; round++)
         {
-            var sync = new Lock();
+            var sync = new object();
             var gate = new HandOverGate();
             var queue = new RecordingQueue();
             var replayed = random.Next(0, Events + 1);

@@ -226,6 +226,48 @@ public sealed class SseConnectionHubTests
         refused.ShouldBeNull();
     }
 
+    [Fact]
+    public async Task Streams_of_every_audience_are_counted_kept_alive_and_closed()
+    {
+        // The hub keeps streams only in its audience indexes: each audience, even one that sees nothing, must still be
+        // counted, reached by heartbeats and closed on shutdown.
+        var hub = CreateHub(new RealtimeOptions());
+        StreamAudience[] audiences =
+        [
+            StreamAudience.Staff,
+            StreamAudience.Customer("alice"),
+            StreamAudience.Customer("alice"),
+            StreamAudience.Customer("bob"),
+            default,
+        ];
+        var streams = new List<(SseConnection Connection, StreamClient Client, Task Pump)>();
+        foreach (var audience in audiences)
+        {
+            var connection = OpenFor(hub, audience, $"192.0.2.{streams.Count}");
+            var client = StreamClient.ReadingFromStart();
+            streams.Add((connection, client, connection.StartWriting(client.Output)));
+            connection.GoLive();
+        }
+
+        hub.Count.ShouldBe(5);
+        hub.CustomerCount.ShouldBe(2);
+        hub.Connections.Select(connection => connection.Id).Order().ShouldBe(streams.Select(stream => stream.Connection.Id));
+        hub.Broadcast(Event(1, ownerId: string.Empty)).ShouldBe(1, "an event with an empty owner reaches staff only");
+        hub.SendHeartbeats(long.MaxValue).ShouldBe(5, "every live stream, of whatever audience");
+
+        hub.CloseAll();
+
+        foreach (var (connection, _, pump) in streams)
+        {
+            await Within(pump, "every stream to end on shutdown");
+            connection.DisconnectReason.ShouldBe(DisconnectReason.Shutdown);
+        }
+
+        hub.Count.ShouldBe(0);
+        hub.CustomerCount.ShouldBe(0);
+        hub.Connections.ShouldBeEmpty();
+    }
+
     private static async Task WaitForHealthyClientsAsync(IEnumerable<StreamClient> clients, long count)
     {
         foreach (var client in clients)

@@ -161,12 +161,12 @@ internal sealed class SseConnection : ILiveEventQueue, IThreadPoolWorkItem
     public Task StartWriting(PipeWriter output, HttpContext? request = null)
     {
         ArgumentNullException.ThrowIfNull(output);
-        _request = request;
         if (!_writer.TryAttach(output))
         {
             throw new InvalidOperationException("The stream is already being written.");
         }
 
+        _request = request;
         ReleaseWriter();
         return _ended.Task;
     }

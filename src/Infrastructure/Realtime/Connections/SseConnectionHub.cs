@@ -246,8 +246,8 @@ internal sealed partial class SseConnectionHub
         }
     }
 
-    // A stream that sees no event (the default audience) is kept under a key no owner has: it still gets heartbeats,
-    // is counted and is closed on shutdown.
+    // A stream that sees no event (the default audience: admission gives it to a user without an id) is kept under a
+    // key no owner has: it still gets heartbeats, is counted and is closed on shutdown.
     private static string CustomerKey(StreamAudience audience) => audience.CustomerId ?? string.Empty;
 
     /// <summary>Runs under the admission lock.</summary>

@@ -60,7 +60,25 @@ public static class DependencyInjection
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<OrdersDbContext>();
         services.AddOptions<BearerTokenOptions>(IdentityConstants.BearerScheme).PostConfigure<TimeProvider>(
-            (options, clock) => options.BearerTokenProtector = new RecentTicketCache(options.BearerTokenProtector, clock));
+            (options, clock) =>
+            {
+                var tickets = new RecentTicketCache(options.BearerTokenProtector, clock);
+                options.BearerTokenProtector = tickets;
+                var received = options.Events.OnMessageReceived;
+                options.Events.OnMessageReceived = async context =>
+                {
+                    await received(context);
+                    if (context.Result is null
+                        && context.Token is null
+                        && context.Request.Headers.Authorization is { Count: 1 } authorization
+                        && tickets.TryRecall(authorization[0], out var ticket))
+                    {
+                        context.Principal = ticket.Principal;
+                        context.Properties = ticket.Properties;
+                        context.Success();
+                    }
+                };
+            });
         services.AddScoped<IUserAccounts, UserAccounts>();
         services.AddOptions<DemoStaffOptions>()
             .Bind(configuration.GetSection(DemoStaffOptions.SectionName))

@@ -327,6 +327,36 @@ public sealed class AccessMatrixTests(AccessMatrixFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_token_sent_again_acts_for_its_own_user_and_a_near_copy_of_it_for_no_one()
+    {
+        // Issue 13: a token read once is recalled from the Authorization header on the next requests, without the
+        // handler's own reading; a header that is not exactly a remembered token must still be read, and refused.
+        var token = fixture.CustomerA.AccessToken;
+        foreach (var attempt in Enumerable.Range(0, 3))
+        {
+            using var client = fixture.Host.Clients.CreateFor(token);
+            using var response = await client.GetAsync(new Uri("/api/auth/manage/info", UriKind.Relative), Cancellation);
+            var body = await OrdersApiClient.ShouldHaveStatusAsync(response, HttpStatusCode.OK, Cancellation);
+            using var info = JsonDocument.Parse(body);
+            info.RootElement.GetProperty("email").GetString().ShouldBe(fixture.CustomerA.User.Email, $"attempt {attempt}");
+        }
+
+        var nearCopy = token[..^2] + (token[^2] == 'A' ? 'B' : 'A') + token[^1];
+        foreach (var refused in (string[])[nearCopy, token + "A", token[..^1]])
+        {
+            using var client = fixture.Host.Clients.CreateFor(refused);
+            using var response = await client.GetAsync(new Uri("/api/orders", UriKind.Relative), Cancellation);
+            response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        using var lowerCase = fixture.Host.Clients.CreateAnonymous();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/orders", UriKind.Relative));
+        request.Headers.TryAddWithoutValidation("Authorization", "bearer " + token);
+        using var lowerCaseResponse = await lowerCase.SendAsync(request, Cancellation);
+        lowerCaseResponse.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "the bearer handler takes the scheme as written");
+    }
+
+    [Fact]
     public async Task Login_with_a_wrong_password_gives_no_token()
     {
         using var anonymous = fixture.ClientFor(Caller.Anonymous);

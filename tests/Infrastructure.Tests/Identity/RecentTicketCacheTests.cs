@@ -54,6 +54,31 @@ public sealed class RecentTicketCacheTests
     }
 
     [Fact]
+    public void A_remembered_token_is_recalled_from_its_authorization_header()
+    {
+        // Issue 13: the bearer handler copied every request's token out of its header (about a kilobyte) to look it up.
+        _inner.Expires = _clock.GetUtcNow().AddSeconds(30);
+        var cache = new RecentTicketCache(_inner, _clock);
+
+        cache.TryRecall("Bearer " + Token, out _).ShouldBeFalse("nothing read yet");
+        var read = cache.Unprotect(Token).ShouldNotBeNull();
+
+        cache.TryRecall("Bearer " + Token, out var recalled).ShouldBeTrue();
+        recalled.Principal.FindFirstValue(ClaimTypes.NameIdentifier).ShouldBe("ada");
+        recalled.ShouldNotBeSameAs(read);
+        recalled.Principal.ShouldNotBeSameAs(read.Principal, "each request gets its own copy");
+        _inner.Reads.ShouldBe(1);
+
+        cache.TryRecall(Token, out _).ShouldBeFalse("not a bearer header");
+        cache.TryRecall("bearer " + Token, out _).ShouldBeFalse("the handler takes the scheme as written");
+        cache.TryRecall("Bearer " + Token + "x", out _).ShouldBeFalse();
+        cache.TryRecall(null, out _).ShouldBeFalse();
+
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        cache.TryRecall("Bearer " + Token, out _).ShouldBeFalse("expired");
+    }
+
+    [Fact]
     public void A_token_that_cannot_be_read_is_not_remembered()
     {
         _inner.Readable = false;

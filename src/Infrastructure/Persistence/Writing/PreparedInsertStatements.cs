@@ -125,16 +125,17 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
     }
 
     // Prepared with the first row's parameters, which later rows only lend their values to: Npgsql ties a prepared
-    // statement's placeholders to the parameter objects it was prepared with, and infers their types from them.
+    // statement's placeholders to the parameter objects it was prepared with, and infers their types from them. A later
+    // row makes no parameter of its own: its values are converted as the column's type mapping converts a parameter's.
     private DbCommand CommandFor(DbConnection connection, DbTransaction transaction, AddedRow row)
     {
         var commands = _prepared.GetValue(connection, _ => []);
         if (commands.TryGetValue(row.Shape, out var command))
         {
             command.Transaction = transaction;
-            for (var i = 0; i < row.Parameters.Length; i++)
+            for (var i = 0; i < row.Values.Length; i++)
             {
-                command.Parameters[i].Value = row.Parameters[i].Value;
+                command.Parameters[i].Value = row.Shape.ProviderValue(i, row.Values[i]);
             }
 
             return command;
@@ -143,7 +144,7 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
         command = connection.CreateCommand();
         command.CommandText = row.Shape.Sql;
         command.Transaction = transaction;
-        command.Parameters.AddRange(row.Parameters);
+        command.Parameters.AddRange(row.Shape.CreateParameters(row.Values));
         command.Prepare();
         commands.Add(row.Shape, command);
         return command;
@@ -179,7 +180,7 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
             {
                 var command = batch.CreateBatchCommand();
                 command.CommandText = row.Shape.Sql;
-                command.Parameters.AddRange(row.Parameters);
+                command.Parameters.AddRange(row.Shape.CreateParameters(row.Values));
                 batch.BatchCommands.Add(command);
             }
         }
@@ -241,7 +242,7 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
         }
     }
 
-    internal sealed class AddedRow(InsertShape shape, EntityEntry? entry, object entity, DbParameter[] parameters)
+    internal sealed class AddedRow(InsertShape shape, EntityEntry? entry, object entity, object?[] values)
     {
         public InsertShape Shape { get; } = shape;
 
@@ -250,7 +251,8 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
 
         public object Entity { get; } = entity;
 
-        public DbParameter[] Parameters { get; } = parameters;
+        /// <summary>The columns' values as the model holds them (before any conversion), then each JSON column's text.</summary>
+        public object?[] Values { get; } = values;
 
         public object? GeneratedKey { get; set; }
     }
@@ -263,6 +265,7 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
         private readonly WriterDialect _dialect;
         private readonly Column[] _columns;
         private readonly JsonColumn[] _jsonColumns;
+        private readonly string[] _parameterNames;
 
         private InsertShape(IEntityType entityType, WriterDialect dialect, string sql, Column[] columns, JsonColumn[] jsonColumns, IProperty? generatedKey)
         {
@@ -272,6 +275,7 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
             _columns = columns;
             _jsonColumns = jsonColumns;
             GeneratedKey = generatedKey;
+            _parameterNames = [.. Enumerable.Range(0, columns.Length + jsonColumns.Length).Select(index => ParameterName(dialect, index))];
         }
 
         public IEntityType EntityType { get; }
@@ -401,23 +405,67 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
 
         private AddedRow Capture(EntityEntry? entry, object entity, Func<IProperty, object?> valueOf, ref int ownedInJson)
         {
-            // Parameters made by the columns' own type mappings, as SaveChanges makes them; the command is only their
-            // factory, and the writer's prepared statement binds them.
-            using var factory = _dialect.CreateParameterFactory();
-            var parameters = new DbParameter[_columns.Length + _jsonColumns.Length];
+            var values = new object?[_columns.Length + _jsonColumns.Length];
             for (var i = 0; i < _columns.Length; i++)
             {
-                var column = _columns[i];
-                parameters[i] = column.Mapping.CreateParameter(factory, ParameterName(_dialect, i), valueOf(column.Property), column.Property.IsNullable);
+                values[i] = valueOf(_columns[i].Property);
             }
 
             for (var j = 0; j < _jsonColumns.Length; j++)
             {
-                var json = _jsonColumns[j].Write(entity, ref ownedInJson);
-                parameters[_columns.Length + j] = _dialect.CreateJsonParameter(ParameterName(_dialect, _columns.Length + j), json);
+                values[_columns.Length + j] = _jsonColumns[j].Write(entity, ref ownedInJson);
             }
 
-            return new AddedRow(this, entry, entity, parameters);
+            return new AddedRow(this, entry, entity, values);
+        }
+
+        /// <summary>
+        /// A row's parameters, made by the columns' own type mappings as SaveChanges makes them: for the statement's
+        /// preparation and for a batch. The command is only their factory.
+        /// </summary>
+        public DbParameter[] CreateParameters(object?[] values)
+        {
+            using var factory = _dialect.CreateParameterFactory();
+            var parameters = new DbParameter[values.Length];
+            for (var i = 0; i < _columns.Length; i++)
+            {
+                var column = _columns[i];
+                parameters[i] = column.Mapping.CreateParameter(factory, _parameterNames[i], values[i], column.Property.IsNullable);
+            }
+
+            for (var j = _columns.Length; j < values.Length; j++)
+            {
+                parameters[j] = _dialect.CreateJsonParameter(_parameterNames[j], (string?)values[j]);
+            }
+
+            return parameters;
+        }
+
+        /// <summary>
+        /// The value a parameter made by <see cref="CreateParameters"/> would hold, converted as
+        /// <see cref="RelationalTypeMapping.CreateParameter"/> converts it: an enum normalized to the mapping's CLR type,
+        /// then the mapping's converter, null as <see cref="DBNull"/>.
+        /// </summary>
+        public object ProviderValue(int index, object? value)
+        {
+            if (value is null || index >= _columns.Length)
+            {
+                return value ?? DBNull.Value;
+            }
+
+            var mapping = _columns[index].Mapping;
+            var mapped = Nullable.GetUnderlyingType(mapping.ClrType) ?? mapping.ClrType;
+            var type = value.GetType();
+            if (type.IsEnum && !mapped.IsEnum)
+            {
+                value = Convert.ChangeType(value, Enum.GetUnderlyingType(type), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (mapped.IsEnum && !type.IsEnum && (type.IsPrimitive && type != typeof(bool) && type != typeof(double) && type != typeof(float)))
+            {
+                value = Enum.ToObject(mapped, value);
+            }
+
+            return (mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
         }
 
         private static string ParameterName(WriterDialect dialect, int index) =>

@@ -204,18 +204,38 @@ internal sealed partial class OutboxDispatcher(
             }
 
             afterId = pending[^1].Id;
+
+            // Taken once: a request stops handing its events in once the run that took it is over.
+            var handedIn = new HandedIn?[pending.Count];
+            List<long>? notHandedIn = null;
+            for (var i = 0; i < pending.Count; i++)
+            {
+                if (_handedIn.TryGetValue(pending[i].EventId, out var known))
+                {
+                    handedIn[i] = known;
+                }
+                else
+                {
+                    (notHandedIn ??= []).Add(pending[i].Id);
+                }
+            }
+
+            var stored = notHandedIn is null
+                ? null
+                : (await store.ListByIdsAsync(notHandedIn, cancellationToken)).ToDictionary(message => message.Id);
             var events = new List<IIntegrationEvent>(pending.Count);
             var traces = new List<PublishTrace>(pending.Count);
             var swept = new List<bool>(pending.Count);
-            foreach (var message in pending)
+            for (var i = 0; i < pending.Count; i++)
             {
-                if (_handedIn.TryGetValue(message.EventId, out var handedIn))
+                var row = pending[i];
+                if (handedIn[i] is { } known)
                 {
-                    events.Add(handedIn.Event);
-                    traces.Add(new PublishTrace(handedIn.RequestSpan != default ? handedIn.RequestSpan : Telemetry.ContextOf(message.TraceParent)));
+                    events.Add(known.Event);
+                    traces.Add(new PublishTrace(known.RequestSpan != default ? known.RequestSpan : Telemetry.ContextOf(row.TraceParent)));
                     swept.Add(false);
                 }
-                else if (TryRead(message) is { } integrationEvent)
+                else if (stored is not null && stored.TryGetValue(row.Id, out var message) && TryRead(message) is { } integrationEvent)
                 {
                     events.Add(integrationEvent);
                     traces.Add(new PublishTrace(Telemetry.ContextOf(message.TraceParent)));

@@ -13,14 +13,18 @@ internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock, IDatab
     // Every request's dispatch runs this query: compiled once, and on a kept-open connection where the store has them,
     // it cost a tenth of an order's CPU built and opened anew each time. A compiled query serves one model: one for
     // each provider's context type.
-    private static readonly Func<OrdersDbContext, long, DateTimeOffset, int, IAsyncEnumerable<OutboxMessage>> Pending =
+    private static readonly Func<OrdersDbContext, long, DateTimeOffset, int, IAsyncEnumerable<PendingOutboxRow>> Pending =
         CompilePending<OrdersDbContext>();
 
-    private static readonly Func<PostgresOrdersDbContext, long, DateTimeOffset, int, IAsyncEnumerable<OutboxMessage>> PendingOnPostgres =
+    private static readonly Func<PostgresOrdersDbContext, long, DateTimeOffset, int, IAsyncEnumerable<PendingOutboxRow>> PendingOnPostgres =
         CompilePending<PostgresOrdersDbContext>();
 
-    /// <summary>Waiting rows after <paramref name="afterId"/> that occurred up to <paramref name="occurredBefore"/>, oldest first.</summary>
-    public Task<List<OutboxMessage>> ListPendingAsync(long afterId, DateTimeOffset occurredBefore, int maxCount, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The keys of the waiting rows after <paramref name="afterId"/> that occurred up to <paramref name="occurredBefore"/>,
+    /// oldest first. Without their payloads: the dispatcher holds the events its requests handed in, and reads the
+    /// whole row (<see cref="ListByIdsAsync"/>) only for the others.
+    /// </summary>
+    public Task<List<PendingOutboxRow>> ListPendingAsync(long afterId, DateTimeOffset occurredBefore, int maxCount, CancellationToken cancellationToken) =>
         reader.ReadAsync(
             db,
             token => (db is PostgresOrdersDbContext postgres
@@ -28,6 +32,19 @@ internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock, IDatab
                     : Pending(db, afterId, occurredBefore, maxCount))
                 .ToListAsync(token).AsTask(),
             cancellationToken);
+
+    /// <summary>The rows with these ids, oldest first.</summary>
+    public Task<List<OutboxMessage>> ListByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return reader.ReadAsync(
+            db,
+            token => db.OutboxMessages.AsNoTracking()
+                .Where(message => ids.Contains(message.Id))
+                .OrderBy(message => message.Id)
+                .ToListAsync(token),
+            cancellationToken);
+    }
 
     /// <summary>
     /// The newest <paramref name="maxCount"/> dispatched rows that know their log position, oldest first: what a log
@@ -93,11 +110,15 @@ internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock, IDatab
             .Where(message => message.DispatchedAt != null && message.DispatchedAt < before)
             .ExecuteDeleteAsync(cancellationToken);
 
-    private static Func<TContext, long, DateTimeOffset, int, IAsyncEnumerable<OutboxMessage>> CompilePending<TContext>()
+    private static Func<TContext, long, DateTimeOffset, int, IAsyncEnumerable<PendingOutboxRow>> CompilePending<TContext>()
         where TContext : OrdersDbContext =>
         EF.CompileAsyncQuery((TContext context, long afterId, DateTimeOffset occurredBefore, int maxCount) =>
             context.OutboxMessages.AsNoTracking()
                 .Where(message => message.DispatchedAt == null && message.Id > afterId && message.OccurredAt <= occurredBefore)
                 .OrderBy(message => message.Id)
-                .Take(maxCount));
+                .Take(maxCount)
+                .Select(message => new PendingOutboxRow(message.Id, message.EventId, message.TraceParent)));
 }
+
+/// <summary>A waiting outbox row's key, its event's id and the trace its commit stored.</summary>
+internal sealed record PendingOutboxRow(long Id, Guid EventId, string? TraceParent);

@@ -17,15 +17,15 @@ public sealed class CrossSiteRequestGuard(RequestDelegate next, IOptions<CrossOr
     // The origins CORS lets in, in either configured form (array or comma-separated).
     private readonly HashSet<string> _allowedOrigins = new(crossOrigin.Value.AllowedOrigins, StringComparer.OrdinalIgnoreCase);
 
-    public async Task InvokeAsync(HttpContext context)
+    // Not async itself: a request that passes keeps no frame of this middleware while the rest of it runs.
+    public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!IsCookieAuthenticatedWrite(context) || IsSameOriginOrAllowed(context.Request))
-        {
-            await next(context);
-            return;
-        }
+        return !IsCookieAuthenticatedWrite(context) || IsSameOriginOrAllowed(context.Request) ? next(context) : RefuseAsync(context);
+    }
 
+    private async Task RefuseAsync(HttpContext context)
+    {
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
         await problemDetails.WriteAsync(new ProblemDetailsContext
         {

@@ -44,7 +44,7 @@ public static class DependencyInjection
         // Mediator.SourceGenerator, and only this one sees both the Application messages and the Infrastructure handlers.
         services.AddMediator(options =>
         {
-            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.ServiceLifetime = ServiceLifetime.Transient;
             options.Assemblies = [typeof(OrderDto), typeof(OrderEventsSsePublisher)];
             options.PipelineBehaviors =
             [

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using CleanSse.Infrastructure.Persistence.Writing;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,4 +23,6 @@ internal sealed class DirectDatabaseWriter : IDatabaseWriter
         newRows.TrackIn(context);
         return context.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
     }
+
+    public Task<T>? TryWriteOnOwnConnection<T>(Func<DbConnection, DbTransaction, T> statements, CancellationToken cancellationToken) => null;
 }

@@ -8,7 +8,12 @@ using Microsoft.EntityFrameworkCore;
 namespace CleanSse.Infrastructure.Persistence.Outbox;
 
 /// <summary>Reads what waits in the outbox and records what was published.</summary>
-internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock, IDatabaseWriter writer, IDatabaseReader reader) : IOutbox
+internal sealed class OutboxStore(
+    OrdersDbContext db,
+    TimeProvider clock,
+    IDatabaseWriter writer,
+    IDatabaseReader reader,
+    PublishedMarkStatements marks) : IOutbox
 {
     // Every request's dispatch runs this query: compiled once, and on a kept-open connection where the store has them,
     // it cost a tenth of an order's CPU built and opened anew each time. A compiled query serves one model: one for
@@ -76,10 +81,19 @@ internal sealed class OutboxStore(OrdersDbContext db, TimeProvider clock, IDatab
             return Task.CompletedTask;
         }
 
-        // A CASE over the batch rather than a statement per row; identifiers quoted, so SQLite and PostgreSQL read it alike.
-        // SQLite keeps a guid as its upper-case text (EF Core's mapping); a raw guid parameter would be bound as a blob.
+        var dispatchedAt = clock.GetUtcNow();
+        if (writer.TryWriteOnOwnConnection(
+                (connection, transaction) => marks.Mark(connection, transaction, dispatchedAt, eventIds, positions),
+                cancellationToken) is { } marked)
+        {
+            return marked;
+        }
+
+        // On a connection of the request's own (PostgreSQL): a CASE over the batch rather than a statement per row, one
+        // round trip. Identifiers quoted, so any database reads it alike. SQLite keeps a guid as its upper-case text (EF
+        // Core's mapping); a raw guid parameter would be bound as a blob.
         var sqlite = db.Database.IsSqlite();
-        var parameters = new List<object> { clock.GetUtcNow().UtcTicks };
+        var parameters = new List<object> { dispatchedAt.UtcTicks };
         var cases = new StringBuilder();
         var keys = new StringBuilder();
         for (var i = 0; i < eventIds.Count; i++)

@@ -47,6 +47,12 @@ internal sealed partial class GroupCommitWriter : IDatabaseWriter, IAsyncDisposa
             : write(cancellationToken);
     }
 
+    public Task<T>? TryWriteOnOwnConnection<T>(Func<DbConnection, DbTransaction, T> statements, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(statements);
+        return _dialect.GroupsContextWrites ? Enqueue(new PendingWrite<T>(statements, cancellationToken)) : null;
+    }
+
     public async Task SaveChangesAsync(DbContext context, NewRows newRows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanSse.Infrastructure.Persistence.Writing;
@@ -23,4 +24,11 @@ internal interface IDatabaseWriter
     /// <paramref name="context"/>.
     /// </summary>
     Task SaveChangesAsync(DbContext context, NewRows newRows, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="statements"/> on the writer's own connection, inside the transaction of its group, and
+    /// returns once they are committed; null where this writer does not run every write of the database (requests then
+    /// write on their own connections, through <see cref="WriteAsync{T}"/>).
+    /// </summary>
+    Task<T>? TryWriteOnOwnConnection<T>(Func<DbConnection, DbTransaction, T> statements, CancellationToken cancellationToken);
 }

@@ -1,7 +1,6 @@
 using CleanSse.Infrastructure.Persistence;
 using CleanSse.Infrastructure.Persistence.Outbox;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanSse.Infrastructure.Tests.Persistence;
@@ -11,27 +10,15 @@ namespace CleanSse.Infrastructure.Tests.Persistence;
 /// rebuilt from. On SQLite the mark runs on the writer's connection through its own prepared statement, on PostgreSQL as
 /// one statement on the request's connection: both must store what EF Core reads back.
 /// </summary>
-public abstract class OutboxStoreTests(StoreKind kind) : IAsyncLifetime
+public abstract class OutboxStoreTests(StoreKind kind) : StoreTests(kind)
 {
     private static readonly DateTimeOffset OccurredAt = new(2026, 12, 3, 8, 0, 0, TimeSpan.Zero);
-
-    private TemporaryStore _store = null!;
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _store = await TemporaryStore.CreateAsync(kind, new NoInterception(), Token);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
 
     [Fact]
     public async Task Published_rows_keep_their_time_and_log_position_and_a_second_mark_changes_neither()
     {
         Guid[] ids = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
-        await using (var scope = _store.Services.CreateAsyncScope())
+        await using (var scope = Store.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
             db.OutboxMessages.AddRange(ids.Select(id => new OutboxMessage { EventId = id, Type = "order-created", Version = 1, Payload = "{}", OccurredAt = OccurredAt }));
@@ -43,7 +30,7 @@ public abstract class OutboxStoreTests(StoreKind kind) : IAsyncLifetime
         var after = DateTimeOffset.UtcNow;
         await MarkAsync([ids[1], ids[2]], ["99-0", "43-0"]);
 
-        await using var reading = _store.Services.CreateAsyncScope();
+        await using var reading = Store.Services.CreateAsyncScope();
         var retained = await reading.ServiceProvider.GetRequiredService<OutboxStore>().ListRetainedAsync(10, Token);
         retained.Select(row => (row.EventId, row.LogPosition)).ShouldBe([(ids[0], "41-0"), (ids[1], "42-0"), (ids[2], "43-0")]);
         retained[0].DispatchedAt.ShouldNotBeNull().ShouldBeInRange(before, after);
@@ -54,11 +41,9 @@ public abstract class OutboxStoreTests(StoreKind kind) : IAsyncLifetime
 
     private async Task MarkAsync(Guid[] ids, string[] positions)
     {
-        await using var scope = _store.Services.CreateAsyncScope();
+        await using var scope = Store.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<OutboxStore>().MarkPublishedAsync(ids, positions, Token);
     }
-
-    private sealed class NoInterception : DbCommandInterceptor;
 }
 
 public sealed class SqliteOutboxStoreTests() : OutboxStoreTests(StoreKind.Sqlite);

@@ -5,7 +5,6 @@ using CleanSse.Infrastructure.Persistence.Outbox;
 using CleanSse.Infrastructure.Persistence.Writing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -15,21 +14,9 @@ namespace CleanSse.Infrastructure.Tests.Persistence;
 /// The writer inserts added rows with its own prepared statements instead of EF Core's SaveChanges: every column must
 /// hold exactly what SaveChanges would have stored, or EF Core, the reader and the outbox would read them differently.
 /// </summary>
-public abstract class PreparedInsertStatementsTests(StoreKind kind) : IAsyncLifetime
+public abstract class PreparedInsertStatementsTests(StoreKind kind) : StoreTests(kind)
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 8, 0, 0, 123, TimeSpan.Zero);
-
-    private TemporaryStore _store = null!;
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _store = await TemporaryStore.CreateAsync(kind, new NoInterception(), Token);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
 
     [Fact]
     public async Task An_order_is_stored_column_for_column_as_SaveChanges_stores_it()
@@ -69,7 +56,7 @@ public abstract class PreparedInsertStatementsTests(StoreKind kind) : IAsyncLife
     [Fact]
     public async Task Keys_the_store_generates_are_set_on_the_entries_as_SaveChanges_sets_them()
     {
-        await using var scope = _store.Services.CreateAsyncScope();
+        await using var scope = Store.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
         var first = NewMessage();
         var second = NewMessage();
@@ -91,7 +78,7 @@ public abstract class PreparedInsertStatementsTests(StoreKind kind) : IAsyncLife
     [Fact]
     public async Task Anything_but_added_rows_is_left_to_SaveChanges()
     {
-        await using var scope = _store.Services.CreateAsyncScope();
+        await using var scope = Store.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
         var statements = scope.ServiceProvider.GetRequiredService<PreparedInsertStatements>();
         var order = Order.Create("0001", "customer-1", "Ada", [new OrderLine("BOOK-1", 1, 2m)], null, Now);
@@ -125,14 +112,14 @@ public abstract class PreparedInsertStatementsTests(StoreKind kind) : IAsyncLife
     {
         foreach (var id in (string[])["00000000000000000000000000000001", "00000000000000000000000000000003"])
         {
-            await using var scope = _store.Services.CreateAsyncScope();
+            await using var scope = Store.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
             db.Add(create(id));
             scope.ServiceProvider.GetRequiredService<PreparedInsertStatements>().TryCapture(db).ShouldNotBeNull("written by the prepared statements");
             await scope.ServiceProvider.GetRequiredService<IDatabaseWriter>().SaveChangesAsync(db, new NewRows(), Token);
         }
 
-        await using (var scope = _store.Services.CreateAsyncScope())
+        await using (var scope = Store.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
             db.Add(create("00000000000000000000000000000002"));
@@ -161,7 +148,7 @@ public abstract class PreparedInsertStatementsTests(StoreKind kind) : IAsyncLife
         await using var connection = await OpenAsync();
         await using var command = connection.CreateCommand();
         // Insertion order: SQLite's rowid, the inserting transaction's id on PostgreSQL (each row is its own save).
-        command.CommandText = $"SELECT * FROM \"{table}\" ORDER BY {(kind == StoreKind.Postgres ? "xmin::text::bigint" : "rowid")}";
+        command.CommandText = $"SELECT * FROM \"{table}\" ORDER BY {(Kind == StoreKind.Postgres ? "xmin::text::bigint" : "rowid")}";
         await using var reader = await command.ExecuteReaderAsync(Token);
         var rows = new List<Dictionary<string, object?>>();
         while (await reader.ReadAsync(Token))
@@ -190,12 +177,12 @@ public abstract class PreparedInsertStatementsTests(StoreKind kind) : IAsyncLife
     private async Task<System.Data.Common.DbConnection> OpenAsync()
     {
         string connectionString;
-        using (var scope = _store.Services.CreateScope())
+        using (var scope = Store.Services.CreateScope())
         {
             connectionString = scope.ServiceProvider.GetRequiredService<OrdersDbContext>().Database.GetConnectionString()!;
         }
 
-        System.Data.Common.DbConnection connection = kind == StoreKind.Postgres
+        System.Data.Common.DbConnection connection = Kind == StoreKind.Postgres
             ? new NpgsqlConnection(connectionString)
             : new SqliteConnection(connectionString);
         await connection.OpenAsync(Token);
@@ -210,8 +197,6 @@ public abstract class PreparedInsertStatementsTests(StoreKind kind) : IAsyncLife
         Payload = "{}",
         OccurredAt = Now,
     };
-
-    private sealed class NoInterception : DbCommandInterceptor;
 }
 
 public sealed class SqlitePreparedInsertStatementsTests() : PreparedInsertStatementsTests(StoreKind.Sqlite);

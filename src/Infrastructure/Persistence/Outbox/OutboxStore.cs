@@ -90,8 +90,7 @@ internal sealed class OutboxStore(
         }
 
         // On a connection of the request's own (PostgreSQL): a CASE over the batch rather than a statement per row, one
-        // round trip. Identifiers quoted, so any database reads it alike. SQLite keeps a guid as its upper-case text (EF
-        // Core's mapping); a raw guid parameter would be bound as a blob.
+        // round trip. Identifiers quoted, so any database reads it alike.
         var sqlite = db.Database.IsSqlite();
         var parameters = new List<object> { dispatchedAt.UtcTicks };
         var cases = new StringBuilder();
@@ -99,7 +98,7 @@ internal sealed class OutboxStore(
         for (var i = 0; i < eventIds.Count; i++)
         {
             var id = parameters.Count;
-            parameters.Add(sqlite ? eventIds[i].ToString("D", CultureInfo.InvariantCulture).ToUpperInvariant() : eventIds[i]);
+            parameters.Add(sqlite ? PublishedMarkStatements.StoredText(eventIds[i]) : eventIds[i]);
             parameters.Add(positions[i]);
             cases.Append(CultureInfo.InvariantCulture, $" WHEN {{{id}}} THEN {{{id + 1}}}");
             keys.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ", ")}{{{id}}}");

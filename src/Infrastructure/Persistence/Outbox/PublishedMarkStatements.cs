@@ -32,12 +32,15 @@ internal sealed class PublishedMarkStatements
         for (var i = 0; i < eventIds.Count; i++)
         {
             command.Parameters[1].Value = positions[i];
-            command.Parameters[2].Value = eventIds[i].ToString("D", CultureInfo.InvariantCulture).ToUpperInvariant();
+            command.Parameters[2].Value = StoredText(eventIds[i]);
             marked += command.ExecuteNonQuery();
         }
 
         return marked;
     }
+
+    /// <summary>An event id as SQLite keeps it (EF Core's mapping): a raw guid parameter would be bound as a blob.</summary>
+    internal static string StoredText(Guid eventId) => eventId.ToString("D", CultureInfo.InvariantCulture).ToUpperInvariant();
 
     private static DbCommand Prepare(DbConnection connection)
     {

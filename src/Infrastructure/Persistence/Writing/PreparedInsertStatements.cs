@@ -460,13 +460,16 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
             {
                 value = Convert.ChangeType(value, Enum.GetUnderlyingType(type), System.Globalization.CultureInfo.InvariantCulture);
             }
-            else if (mapped.IsEnum && !type.IsEnum && (type.IsPrimitive && type != typeof(bool) && type != typeof(double) && type != typeof(float)))
+            else if (mapped.IsEnum && IsInteger(type))
             {
                 value = Enum.ToObject(mapped, value);
             }
 
             return (mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
         }
+
+        private static bool IsInteger(Type type) =>
+            !type.IsEnum && Type.GetTypeCode(type) is >= TypeCode.Char and <= TypeCode.UInt64;
 
         private static string ParameterName(WriterDialect dialect, int index) =>
             dialect.ParameterPrefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -28,7 +28,8 @@ public abstract class OutboxStoreTests(StoreKind kind) : StoreTests(kind)
         var before = DateTimeOffset.UtcNow;
         await MarkAsync([ids[0], ids[1]], ["41-0", "42-0"]);
         var after = DateTimeOffset.UtcNow;
-        await MarkAsync([ids[1], ids[2]], ["99-0", "43-0"]);
+        // Lists as well as arrays: the publisher hands in whichever it built.
+        await MarkAsync(new List<Guid> { ids[1], ids[2] }, new List<string> { "99-0", "43-0" });
 
         await using var reading = Store.Services.CreateAsyncScope();
         var retained = await reading.ServiceProvider.GetRequiredService<OutboxStore>().ListRetainedAsync(10, Token);
@@ -39,7 +40,7 @@ public abstract class OutboxStoreTests(StoreKind kind) : StoreTests(kind)
         waiting.ShouldBeEmpty();
     }
 
-    private async Task MarkAsync(Guid[] ids, string[] positions)
+    private async Task MarkAsync(IReadOnlyList<Guid> ids, IReadOnlyList<string> positions)
     {
         await using var scope = Store.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<OutboxStore>().MarkPublishedAsync(ids, positions, Token);

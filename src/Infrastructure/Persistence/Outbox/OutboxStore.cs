@@ -66,6 +66,12 @@ internal sealed class OutboxStore(
         return newest;
     }
 
+    private const string MarkOnPostgres = """
+        UPDATE "OutboxMessages" AS message SET "DispatchedAt" = {0}, "LogPosition" = published.position
+        FROM unnest({1}, {2}) AS published(event_id, position)
+        WHERE message."EventId" = published.event_id AND message."DispatchedAt" IS NULL
+        """;
+
     /// <summary>One statement for the whole batch: each row gets its own log position.</summary>
     public Task MarkPublishedAsync(IReadOnlyList<Guid> eventIds, IReadOnlyList<string> positions, CancellationToken cancellationToken)
     {
@@ -89,8 +95,16 @@ internal sealed class OutboxStore(
             return marked;
         }
 
-        // On a connection of the request's own (PostgreSQL): a CASE over the batch rather than a statement per row, one
-        // round trip. Identifiers quoted, so any database reads it alike.
+        if (db is PostgresOrdersDbContext)
+        {
+            // One text for every batch, the batch in two arrays: PostgreSQL parsed and planned the CASE below anew for
+            // each batch size, and the request built it parameter by parameter.
+            object[] arrays = [dispatchedAt.UtcTicks, eventIds as Guid[] ?? [.. eventIds], positions as string[] ?? [.. positions]];
+            return writer.WriteAsync(db, token => db.Database.ExecuteSqlRawAsync(MarkOnPostgres, arrays, token), cancellationToken);
+        }
+
+        // On a connection of the request's own: a CASE over the batch rather than a statement per row, one round trip.
+        // Identifiers quoted, so any database reads it alike.
         var sqlite = db.Database.IsSqlite();
         var parameters = new List<object> { dispatchedAt.UtcTicks };
         var cases = new StringBuilder();

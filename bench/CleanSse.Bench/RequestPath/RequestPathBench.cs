@@ -19,20 +19,52 @@ public sealed class RequestPathBench(RequestPathOptions options, string reposito
     public async Task<RequestPathReport> RunAsync()
     {
         var report = new RequestPathReport { Settings = options, Started = DateTimeOffset.UtcNow, LoadAtStart = Runner.LoadAverage() };
-        foreach (var name in options.Servers)
+        var running = new List<RunningServer>();
+        try
         {
-            report.Servers.Add(await RunServerAsync(name));
+            foreach (var name in options.Servers)
+            {
+                var run = new ServerRun(name) { LoadBefore = Runner.LoadAverage() };
+                report.Servers.Add(run);
+                if (await StartAsync(run) is { } server)
+                {
+                    running.Add(server);
+                }
+            }
+
+            // Every server runs each cell right after the others: a machine that slows down or speeds up during the
+            // run moves a cell and the baseline it is compared with alike. Servers started one after another and
+            // measured in turn read ratios off cells minutes apart, and the ratios moved with the machine.
+            foreach (var callers in options.Callers)
+            {
+                foreach (var operation in options.Operations)
+                {
+                    foreach (var server in running)
+                    {
+                        await MeasureOnAsync(server, operation, callers);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var server in running)
+            {
+                await server.DisposeAsync();
+                server.Run.LoadAfter = Runner.LoadAverage();
+            }
         }
 
         report.LoadAtEnd = Runner.LoadAverage();
         return report;
     }
 
-    private async Task<ServerRun> RunServerAsync(string name)
+    private async Task<RunningServer?> StartAsync(ServerRun run)
     {
-        var run = new ServerRun(name) { LoadBefore = Runner.LoadAverage() };
+        var name = run.Name;
         Runner.Log($"== {name}  (load average {run.LoadBefore})");
         string? database = null;
+        ServerProcess? process = null;
         try
         {
             var environment = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
@@ -54,7 +86,7 @@ public sealed class RequestPathBench(RequestPathOptions options, string reposito
                     {
                         run.Errors.Add("skipped: no PostgreSQL (--postgres or CLEANSSE_TEST_POSTGRES)");
                         Runner.Log("   skipped: no PostgreSQL");
-                        return run;
+                        return null;
                     }
 
                     database = $"cleansse_bench_{Environment.ProcessId}_{DateTime.UtcNow:HHmmss}";
@@ -78,62 +110,69 @@ public sealed class RequestPathBench(RequestPathOptions options, string reposito
 
             var work = Directory.CreateDirectory(Path.Combine(runDirectory, name)).FullName;
             var started = Stopwatch.StartNew();
-            await using var server = await ServerProcess.StartAsync(dll, work, Path.Combine(work, "server.log"), environment, StartTimeout);
+            process = await ServerProcess.StartAsync(dll, work, Path.Combine(work, "server.log"), environment, StartTimeout);
             run.StartSeconds = started.Elapsed.TotalSeconds;
             if (name != "baseline")
             {
-                using var accounts = new Accounts(server.BaseAddress);
+                using var accounts = new Accounts(process.BaseAddress);
                 using var timeout = new CancellationTokenSource(StartTimeout);
-                server.Token = await accounts.StaffTokenAsync(timeout.Token);
+                process.Token = await accounts.StaffTokenAsync(timeout.Token);
             }
 
-            Runner.Log($"   started (pid {server.Id}) in {run.StartSeconds:F1} s on {server.BaseAddress}");
-            if (server.Token is not null && options.FirstOrders > 0)
+            Runner.Log($"   started (pid {process.Id}) in {run.StartSeconds:F1} s on {process.BaseAddress}");
+            if (process.Token is not null && options.FirstOrders > 0)
             {
-                run.FirstOrders = await FirstOrdersAsync(server);
+                run.FirstOrders = await FirstOrdersAsync(process);
                 Runner.Log($"   first order after start: {run.FirstOrders[0].ToEventMs:F1} ms to its event ({run.FirstOrders[0].PostMs:F1} ms to its 201); next ones: "
                     + string.Join(", ", run.FirstOrders.Skip(1).Select(order => order.ToEventMs.ToString("F1", CultureInfo.InvariantCulture))) + " ms");
             }
 
-            var orders = new OrderIds();
-            foreach (var callers in options.Callers)
-            {
-                foreach (var operation in options.Operations)
-                {
-                    if (server.HasExited)
-                    {
-                        run.Errors.Add($"the server exited before {operation} at {callers} callers");
-                        return run;
-                    }
-
-                    if (orders.All.IsEmpty && operation is "get" or "patch")
-                    {
-                        await PostOrdersAsync(server, orders, 200);
-                    }
-
-                    var cell = await MeasureAsync(server, operation, callers, orders);
-                    run.Cells.Add(cell);
-                    Runner.Log(string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"   {operation,-6} {callers,3} callers: {cell.PerSecond,8:F0}/s  p50 {cell.P50Ms,6:F2} ms  p99 {cell.P99Ms,7:F2} ms  server {cell.ServerCpuMicros,6:F0} µs/req  bench {cell.BenchCpuMicros,5:F0} µs/req{(cell.Errors > 0 ? $"  {cell.Errors} errors ({cell.ErrorStatuses})" : "")}{(cell.RanOut ? "  (ran out of orders to change)" : "")}"));
-                }
-            }
+            return new RunningServer(run, process, database);
         }
         catch (Exception exception)
         {
             run.Errors.Add($"{exception.GetType().Name}: {exception.Message}");
             Runner.Log($"   failed: {exception.Message}");
+            await new RunningServer(run, process, database).DisposeAsync();
+            run.LoadAfter = Runner.LoadAverage();
+            return null;
         }
-        finally
+    }
+
+    private async Task MeasureOnAsync(RunningServer server, string operation, int callers)
+    {
+        var run = server.Run;
+        if (server.Failed)
         {
-            if (database is not null)
-            {
-                await DropDatabaseAsync(database);
-            }
+            return;
         }
 
-        run.LoadAfter = Runner.LoadAverage();
-        return run;
+        try
+        {
+            if (server.Process!.HasExited)
+            {
+                run.Errors.Add($"the server exited before {operation} at {callers} callers");
+                server.Failed = true;
+                return;
+            }
+
+            if (server.Orders.All.IsEmpty && operation is "get" or "patch")
+            {
+                await PostOrdersAsync(server.Process, server.Orders, 200);
+            }
+
+            var cell = await MeasureAsync(server.Process, operation, callers, server.Orders);
+            run.Cells.Add(cell);
+            Runner.Log(string.Create(
+                CultureInfo.InvariantCulture,
+                $"   {run.Name,-8} {operation,-6} {callers,3} callers: {cell.PerSecond,8:F0}/s  p50 {cell.P50Ms,6:F2} ms  p99 {cell.P99Ms,7:F2} ms  server {cell.ServerCpuMicros,6:F0} µs/req  bench {cell.BenchCpuMicros,5:F0} µs/req{(cell.Errors > 0 ? $"  {cell.Errors} errors ({cell.ErrorStatuses})" : "")}{(cell.RanOut ? "  (ran out of orders to change)" : "")}"));
+        }
+        catch (Exception exception)
+        {
+            run.Errors.Add($"{exception.GetType().Name}: {exception.Message}");
+            Runner.Log($"   {run.Name} failed: {exception.Message}");
+            server.Failed = true;
+        }
     }
 
     private async Task<CellResult> MeasureAsync(ServerProcess server, string operation, int callers, OrderIds orders)
@@ -323,6 +362,32 @@ public sealed class RequestPathBench(RequestPathOptions options, string reposito
         catch (System.ComponentModel.Win32Exception)
         {
             Runner.Log($"   psql not found: drop database {database} by hand");
+        }
+    }
+
+    /// <summary>A server of the run, its database and the orders the bench created on it.</summary>
+    private sealed class RunningServer(ServerRun run, ServerProcess? process, string? database) : IAsyncDisposable
+    {
+        public ServerRun Run { get; } = run;
+
+        public ServerProcess? Process { get; } = process;
+
+        public OrderIds Orders { get; } = new();
+
+        /// <summary>Set when a cell failed: the server's later cells are not run.</summary>
+        public bool Failed { get; set; }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Process is not null)
+            {
+                await Process.DisposeAsync();
+            }
+
+            if (database is not null)
+            {
+                await DropDatabaseAsync(database);
+            }
         }
     }
 

@@ -275,7 +275,7 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
             _columns = columns;
             _jsonColumns = jsonColumns;
             GeneratedKey = generatedKey;
-            _parameterNames = [.. Enumerable.Range(0, columns.Length + jsonColumns.Length).Select(index => ParameterName(dialect, index))];
+            _parameterNames = [.. Enumerable.Range(0, columns.Length + jsonColumns.Length).Select(dialect.ParameterName)];
         }
 
         public IEntityType EntityType { get; }
@@ -380,7 +380,7 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
                 .Append("INSERT INTO ").Append(Quote(table)).Append(" (")
                 .AppendJoin(", ", names.Select(Quote))
                 .Append(") VALUES (")
-                .AppendJoin(", ", names.Select((_, index) => ParameterName(dialect, index)))
+                .AppendJoin(", ", names.Select((_, index) => dialect.Placeholder(index)))
                 .Append(')');
             if (generatedKey is not null)
             {
@@ -470,9 +470,6 @@ internal sealed class PreparedInsertStatements(WriterDialect dialect)
 
         private static bool IsInteger(Type type) =>
             !type.IsEnum && Type.GetTypeCode(type) is >= TypeCode.Char and <= TypeCode.UInt64;
-
-        private static string ParameterName(WriterDialect dialect, int index) =>
-            dialect.ParameterPrefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
@@ -21,8 +22,11 @@ internal abstract class WriterDialect
     /// </summary>
     public abstract bool BatchesInserts { get; }
 
-    /// <summary>How the statements name their parameters.</summary>
-    public abstract string ParameterPrefix { get; }
+    /// <summary>Where the statement's parameter at <paramref name="index"/> (from 0) goes in its text.</summary>
+    public abstract string Placeholder(int index);
+
+    /// <summary>The name of the parameter at <paramref name="index"/>: empty where parameters go by position.</summary>
+    public abstract string ParameterName(int index);
 
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
@@ -47,7 +51,9 @@ internal abstract class WriterDialect
 
         public override bool BatchesInserts => false;
 
-        public override string ParameterPrefix => "$p";
+        public override string Placeholder(int index) => ParameterName(index);
+
+        public override string ParameterName(int index) => string.Create(CultureInfo.InvariantCulture, $"$p{index}");
 
         public override bool PreparesSavepoints => true;
 
@@ -83,7 +89,11 @@ internal abstract class WriterDialect
 
         public override bool BatchesInserts => true;
 
-        public override string ParameterPrefix => "@p";
+        // Positional ($1, $2...) and unnamed: Npgsql then sends each statement as it is, where a named parameter made
+        // it parse the statement's text again on every execution to rewrite the names into positions.
+        public override string Placeholder(int index) => string.Create(CultureInfo.InvariantCulture, $"${index + 1}");
+
+        public override string ParameterName(int index) => string.Empty;
 
         // Npgsql sends transaction control as plain queries; only the inserts are prepared.
         public override bool PreparesSavepoints => false;

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using CleanSse.Application.Common.Events;
 using CleanSse.Infrastructure.Persistence.Reading;
 using CleanSse.Infrastructure.Persistence.Writing;
@@ -88,42 +86,18 @@ internal sealed class OutboxStore(
         }
 
         var dispatchedAt = clock.GetUtcNow();
-        if (writer.TryWriteOnOwnConnection(
-                (connection, transaction) => marks.Mark(connection, transaction, dispatchedAt, eventIds, positions),
-                cancellationToken) is { } marked)
-        {
-            return marked;
-        }
-
         if (db is PostgresOrdersDbContext)
         {
-            // One text for every batch, the batch in two arrays: PostgreSQL parsed and planned the CASE below anew for
-            // each batch size, and the request built it parameter by parameter.
+            // On the request's own connection, one text for every batch with the batch in two arrays: an UPDATE ... CASE
+            // grew with the batch, a new statement for PostgreSQL to parse and plan for each batch size.
             object[] arrays = [dispatchedAt.UtcTicks, eventIds as Guid[] ?? [.. eventIds], positions as string[] ?? [.. positions]];
             return writer.WriteAsync(db, token => db.Database.ExecuteSqlRawAsync(MarkOnPostgres, arrays, token), cancellationToken);
         }
 
-        // On a connection of the request's own: a CASE over the batch rather than a statement per row, one round trip.
-        // Identifiers quoted, so any database reads it alike.
-        var sqlite = db.Database.IsSqlite();
-        var parameters = new List<object> { dispatchedAt.UtcTicks };
-        var cases = new StringBuilder();
-        var keys = new StringBuilder();
-        for (var i = 0; i < eventIds.Count; i++)
-        {
-            var id = parameters.Count;
-            parameters.Add(sqlite ? PublishedMarkStatements.StoredText(eventIds[i]) : eventIds[i]);
-            parameters.Add(positions[i]);
-            cases.Append(CultureInfo.InvariantCulture, $" WHEN {{{id}}} THEN {{{id + 1}}}");
-            keys.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ", ")}{{{id}}}");
-        }
-
-        var sql = $"""
-            UPDATE "OutboxMessages" SET "DispatchedAt" = {"{0}"}, "LogPosition" = CASE "EventId"{cases} END
-            WHERE "DispatchedAt" IS NULL AND "EventId" IN ({keys})
-            """;
-        // Through the writer, like every other write of a request.
-        return writer.WriteAsync(db, token => db.Database.ExecuteSqlRawAsync(sql, parameters, token), cancellationToken);
+        return writer.TryWriteOnOwnConnection(
+                (connection, transaction) => marks.Mark(connection, transaction, dispatchedAt, eventIds, positions),
+                cancellationToken)
+            ?? throw new InvalidOperationException("On SQLite every write goes through the writer's own connection.");
     }
 
     public Task RecordFailedAttemptAsync(Guid eventId, CancellationToken cancellationToken) =>

@@ -40,7 +40,7 @@ internal sealed class PublishedMarkStatements
     }
 
     /// <summary>An event id as SQLite keeps it (EF Core's mapping): a raw guid parameter would be bound as a blob.</summary>
-    internal static string StoredText(Guid eventId) => eventId.ToString("D", CultureInfo.InvariantCulture).ToUpperInvariant();
+    private static string StoredText(Guid eventId) => eventId.ToString("D", CultureInfo.InvariantCulture).ToUpperInvariant();
 
     private static DbCommand Prepare(DbConnection connection)
     {

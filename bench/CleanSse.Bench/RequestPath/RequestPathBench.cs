@@ -39,9 +39,12 @@ public sealed class RequestPathBench(RequestPathOptions options, string reposito
             {
                 foreach (var operation in options.Operations)
                 {
-                    foreach (var server in running)
+                    for (var round = 1; round <= options.Rounds; round++)
                     {
-                        await MeasureOnAsync(server, operation, callers);
+                        foreach (var server in running)
+                        {
+                            await MeasureOnAsync(server, operation, callers, round);
+                        }
                     }
                 }
             }
@@ -139,7 +142,7 @@ public sealed class RequestPathBench(RequestPathOptions options, string reposito
         }
     }
 
-    private async Task MeasureOnAsync(RunningServer server, string operation, int callers)
+    private async Task MeasureOnAsync(RunningServer server, string operation, int callers, int round)
     {
         var run = server.Run;
         if (server.Failed)
@@ -161,11 +164,11 @@ public sealed class RequestPathBench(RequestPathOptions options, string reposito
                 await PostOrdersAsync(server.Process, server.Orders, 200);
             }
 
-            var cell = await MeasureAsync(server.Process, operation, callers, server.Orders);
+            var cell = await MeasureAsync(server.Process, operation, callers, server.Orders) with { Round = round };
             run.Cells.Add(cell);
             Runner.Log(string.Create(
                 CultureInfo.InvariantCulture,
-                $"   {run.Name,-8} {operation,-6} {callers,3} callers: {cell.PerSecond,8:F0}/s  p50 {cell.P50Ms,6:F2} ms  p99 {cell.P99Ms,7:F2} ms  server {cell.ServerCpuMicros,6:F0} µs/req  bench {cell.BenchCpuMicros,5:F0} µs/req{(cell.Errors > 0 ? $"  {cell.Errors} errors ({cell.ErrorStatuses})" : "")}{(cell.RanOut ? "  (ran out of orders to change)" : "")}"));
+                $"   {run.Name,-8} {operation,-6} {callers,3} callers, round {round}: {cell.PerSecond,8:F0}/s  p50 {cell.P50Ms,6:F2} ms  p99 {cell.P99Ms,7:F2} ms  server {cell.ServerCpuMicros,6:F0} µs/req  bench {cell.BenchCpuMicros,5:F0} µs/req{(cell.Errors > 0 ? $"  {cell.Errors} errors ({cell.ErrorStatuses})" : "")}{(cell.RanOut ? "  (ran out of orders to change)" : "")}"));
         }
         catch (Exception exception)
         {

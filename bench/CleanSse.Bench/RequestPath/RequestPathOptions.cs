@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace CleanSse.Bench.RequestPath;
 
-/// <summary>Settings of the request-path bench; the defaults make one full run take about three minutes on two cores.</summary>
+/// <summary>Settings of the request-path bench; the defaults make one full run take about eight minutes on two cores.</summary>
 public sealed class RequestPathOptions
 {
     public IReadOnlyList<string> Servers { get; private set; } = ["baseline", "sqlite", "postgres"];
@@ -13,6 +13,13 @@ public sealed class RequestPathOptions
 
     /// <summary>Measured seconds of each cell (one request kind at one number of callers).</summary>
     public double Seconds { get; private set; } = 2;
+
+    /// <summary>
+    /// How many times each cell is measured on every server, the servers taking turns each time. A cell reports the
+    /// median of its rounds, and its ratio the median of the rounds' ratios: on a shared machine a single two-second
+    /// cell of the baseline moves by a third from one minute to the next, and one such cell decided a whole run.
+    /// </summary>
+    public int Rounds { get; private set; } = 3;
 
     /// <summary>Seconds each cell runs before it is measured.</summary>
     public double WarmUpSeconds { get; private set; } = 0.5;
@@ -42,6 +49,7 @@ public sealed class RequestPathOptions
                 case "--callers": options.Callers = [.. value.Split(',').Select(v => int.Parse(v.Trim(), CultureInfo.InvariantCulture))]; break;
                 case "--ops": options.Operations = List(value); break;
                 case "--seconds": options.Seconds = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--rounds": options.Rounds = Math.Max(1, int.Parse(value, CultureInfo.InvariantCulture)); break;
                 case "--warmup": options.WarmUpSeconds = double.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--first-orders": options.FirstOrders = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--postgres": options.Postgres = value; break;
@@ -59,6 +67,7 @@ public sealed class RequestPathOptions
           --callers 1,8,32,128                 concurrent callers, each on its own keep-alive connection
           --ops post,get,list,patch,health     request kinds
           --seconds 2 --warmup 0.5             measured and warm-up seconds of each cell
+          --rounds 3                           measurements of each cell per server, taking turns; medians reported
           --first-orders 5                     orders right after start, timed from POST to the event on an open stream
           --postgres CONNECTION                PostgreSQL server (default: CLEANSSE_TEST_POSTGRES; a database is made and dropped)
           --out artifacts/bench-requests       results.md, results.json

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace CleanSse.Bench.RequestPath;
 
-/// <summary>One request kind at one number of callers.</summary>
+/// <summary>One request kind at one number of callers, in one round.</summary>
 public sealed record CellResult(
     string Operation,
     int Callers,
@@ -16,7 +16,11 @@ public sealed record CellResult(
     double BenchCpuMicros,
     int Errors,
     string ErrorStatuses,
-    bool RanOut);
+    bool RanOut)
+{
+    /// <summary>Which measurement of the cell this is, from 1; 0 for the median of them all.</summary>
+    public int Round { get; init; }
+}
 
 /// <summary>An order posted right after start: its 201, and its event on a stream opened before it.</summary>
 public sealed record FirstOrder(int Number, double PostMs, double ToEventMs);
@@ -33,12 +37,70 @@ public sealed class ServerRun(string name)
 
     public List<FirstOrder> FirstOrders { get; set; } = [];
 
+    /// <summary>Every round of every cell.</summary>
     public List<CellResult> Cells { get; } = [];
 
     public List<string> Errors { get; } = [];
 
-    public CellResult? Cell(string operation, int callers) =>
-        Cells.FirstOrDefault(cell => cell.Operation == operation && cell.Callers == callers);
+    /// <summary>The rounds of one cell, first to last.</summary>
+    public IReadOnlyList<CellResult> Rounds(string operation, int callers) =>
+        [.. Cells.Where(cell => cell.Operation == operation && cell.Callers == callers).OrderBy(cell => cell.Round)];
+
+    /// <summary>
+    /// The cell as reported: each figure the median of its rounds (requests and errors summed), or null when it was
+    /// not measured.
+    /// </summary>
+    public CellResult? Cell(string operation, int callers)
+    {
+        var rounds = Rounds(operation, callers);
+        if (rounds.Count == 0)
+        {
+            return null;
+        }
+
+        return new CellResult(
+            operation,
+            callers,
+            rounds.Sum(cell => cell.Requests),
+            Statistics.Median(rounds.Select(cell => cell.PerSecond)),
+            Statistics.Median(rounds.Select(cell => cell.P50Ms)),
+            Statistics.Median(rounds.Select(cell => cell.P99Ms)),
+            Statistics.Median(rounds.Select(cell => cell.ServerCpuMicros)),
+            Statistics.Median(rounds.Select(cell => cell.BenchCpuMicros)),
+            rounds.Sum(cell => cell.Errors),
+            string.Join("; ", rounds.Select(cell => cell.ErrorStatuses).Where(statuses => statuses.Length > 0)),
+            rounds.Any(cell => cell.RanOut));
+    }
+
+    /// <summary>
+    /// The median over rounds of this server's requests per second against the baseline's in the same round (the
+    /// two measured one right after the other), or null when no round has both.
+    /// </summary>
+    public double? RatioTo(ServerRun baseline, string operation, int callers)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        var reference = baseline.Rounds(operation, callers).ToDictionary(cell => cell.Round);
+        var ratios = Rounds(operation, callers)
+            .Where(cell => reference.TryGetValue(cell.Round, out var other) && other.PerSecond > 0)
+            .Select(cell => cell.PerSecond / reference[cell.Round].PerSecond)
+            .ToList();
+        return ratios.Count == 0 ? null : Statistics.Median(ratios);
+    }
+}
+
+internal static class Statistics
+{
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Where(double.IsFinite).Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
 }
 
 public sealed class RequestPathReport
@@ -76,7 +138,8 @@ public sealed class RequestPathReport
     {
         var text = new StringBuilder();
         text.AppendLine(machine);
-        Line(text, $"Load average (1, 5, 15 min) at start: {LoadAtStart}; at end: {LoadAtEnd}. Run took {DurationSeconds / 60:F1} min; {Settings.Seconds:0.##} s measured per cell after {Settings.WarmUpSeconds:0.##} s of warm-up.");
+        Line(text, $"Load average (1, 5, 15 min) at start: {LoadAtStart}; at end: {LoadAtEnd}. Run took {DurationSeconds / 60:F1} min; {Settings.Seconds:0.##} s measured per cell after {Settings.WarmUpSeconds:0.##} s of warm-up, {Settings.Rounds} rounds of each cell with the servers taking turns.");
+        Line(text, $"Each figure is the median of a cell's rounds; a ratio is the median of the rounds' ratios, each against the baseline's cell of the same round. The last column gives every round's requests/s.");
         text.AppendLine();
         WriteTargets(text);
 
@@ -85,8 +148,8 @@ public sealed class RequestPathReport
         {
             Line(text, $"#### {Names.GetValueOrDefault(operation, operation)}");
             text.AppendLine();
-            text.AppendLine("| server | callers | requests/s | vs baseline | p50 | p99 | server CPU per request | bench CPU per request | errors |");
-            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            text.AppendLine("| server | callers | requests/s | vs baseline | p50 | p99 | server CPU per request | bench CPU per request | errors | rounds (requests/s) |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
             foreach (var server in Servers)
             {
                 foreach (var callers in Settings.Callers)
@@ -96,10 +159,11 @@ public sealed class RequestPathReport
                         continue;
                     }
 
-                    var ratio = server == baseline || baseline?.Cell(operation, callers) is not { PerSecond: > 0 } reference
+                    var ratio = server == baseline || baseline is null || server.RatioTo(baseline, operation, callers) is not { } value
                         ? ""
-                        : Ratio(cell.PerSecond / reference.PerSecond);
-                    Line(text, $"| {server.Name} | {callers} | {cell.PerSecond:N0} | {ratio} | {cell.P50Ms:F2} ms | {cell.P99Ms:F2} ms | {cell.ServerCpuMicros:N0} µs | {cell.BenchCpuMicros:N0} µs | {(cell.Errors == 0 ? "0" : $"{cell.Errors} ({cell.ErrorStatuses})")}{(cell.RanOut ? ", ran out of orders" : "")} |");
+                        : Ratio(value);
+                    var rounds = string.Join(" / ", server.Rounds(operation, callers).Select(round => round.PerSecond.ToString("N0", CultureInfo.InvariantCulture)));
+                    Line(text, $"| {server.Name} | {callers} | {cell.PerSecond:N0} | {ratio} | {cell.P50Ms:F2} ms | {cell.P99Ms:F2} ms | {cell.ServerCpuMicros:N0} µs | {cell.BenchCpuMicros:N0} µs | {(cell.Errors == 0 ? "0" : $"{cell.Errors} ({cell.ErrorStatuses})")}{(cell.RanOut ? ", ran out of orders" : "")} | {rounds} |");
                 }
             }
 
@@ -152,7 +216,7 @@ public sealed class RequestPathReport
 
     private static void Ratio(StringBuilder text, string target, ServerRun? server, ServerRun? baseline, string operation, double minimum)
     {
-        var measured = server?.Cell(operation, 32)?.PerSecond / baseline?.Cell(operation, 32)?.PerSecond;
+        var measured = server is null || baseline is null ? null : server.RatioTo(baseline, operation, 32);
         if (measured is double value && double.IsFinite(value))
         {
             Line(text, $"| {target} | {Ratio(value)} | {(value >= minimum ? "met" : "not met")} |");

@@ -13,6 +13,7 @@ using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.EventLog;
 using CleanSse.Infrastructure.Realtime.Publishing;
 using CleanSse.Infrastructure.Realtime.Redis;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -59,6 +60,8 @@ public static class DependencyInjection
         services.AddIdentityApiEndpoints<IdentityUser>(options => options.User.RequireUniqueEmail = true)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<OrdersDbContext>();
+        services.Configure<AuthenticationOptions>(BearerOrCookieScheme.Configure);
+        services.Configure<BearerTokenOptions>(IdentityConstants.BearerScheme, BearerOrCookieScheme.Configure);
         services.AddOptions<BearerTokenOptions>(IdentityConstants.BearerScheme).PostConfigure<TimeProvider>(
             (options, clock) =>
             {

@@ -186,6 +186,7 @@ public static class DependencyInjection
         // One ordered dispatcher per process: the requests hand it their events, and it runs as a hosted service.
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<IIntegrationEventDispatcher>(provider => provider.GetRequiredService<OutboxDispatcher>());
+        services.AddSingleton<IOutboxHandIn>(provider => provider.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>());
         services.AddSingleton<OrdersDatabaseProbe>();
         services.AddHealthChecks().AddCheck<OrdersDatabaseHealthCheck>("orders-database");

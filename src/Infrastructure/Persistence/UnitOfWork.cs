@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Exceptions;
 using CleanSse.Application.Common.Persistence;
@@ -12,18 +13,22 @@ namespace CleanSse.Infrastructure.Persistence;
 
 /// <summary>
 /// Commits the request's changes and, in the same SaveChanges, one outbox row per integration event raised with them:
-/// both are committed or neither. Once committed, the events are handed on to be published. The commit goes through
-/// the database's writer, with whatever else the request's context holds.
+/// both are committed or neither. Once committed, the events are handed on to be published (the dispatcher is told of
+/// them before the commit starts, so it never has to read back what it was given). The commit goes through the
+/// database's writer, with whatever else the request's context holds.
 /// </summary>
 internal sealed class UnitOfWork(
     OrdersDbContext db,
     NewRows newRows,
     ScopedIntegrationEvents events,
     IntegrationEventSerializer serializer,
-    IDatabaseWriter writer) : IUnitOfWork
+    IDatabaseWriter writer,
+    IOutboxHandIn? handIn = null) : IUnitOfWork
 {
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
+        var raisedIn = Activity.Current?.Context ?? default;
+
         // EF Core's own instrumentation is a prerelease package: the commit is traced here instead.
         using var activity = Telemetry.Source.StartActivity("commit");
         var traceParent = Telemetry.CurrentTraceParent();
@@ -48,6 +53,8 @@ internal sealed class UnitOfWork(
             newRows.Add(row);
         }
 
+        // Before the commit: once it is done a dispatch may find the rows before this request asks for it.
+        handIn?.Expect(raised, raisedIn);
         try
         {
             // Accepted only once committed: a group whose commit fails leaves the changes pending, as a failed save does.
@@ -55,19 +62,19 @@ internal sealed class UnitOfWork(
         }
         catch (DbUpdateConcurrencyException exception)
         {
-            Forget(rows);
+            Forget(rows, raised);
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "concurrency conflict");
             throw new ConcurrencyConflictException("The order was changed by another request; read it again and retry.", exception);
         }
         catch (DbUpdateException exception) when (IdempotencyStore.IsKeyTaken(db, exception))
         {
-            Forget(rows);
+            Forget(rows, raised);
             IdempotencyStore.ForgetAdded(db);
             throw new IdempotencyKeyTakenException("A concurrent request with the same idempotency key was committed first.", exception);
         }
         catch
         {
-            Forget(rows);
+            Forget(rows, raised);
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
             throw;
         }
@@ -78,8 +85,9 @@ internal sealed class UnitOfWork(
     }
 
     // Not committed, so not to be committed by a later save in this scope either: the events stay raised instead.
-    private void Forget(List<OutboxMessage> rows)
+    private void Forget(List<OutboxMessage> rows, IReadOnlyList<RaisedIntegrationEvent> raised)
     {
+        handIn?.Forget(raised);
         foreach (var row in rows)
         {
             newRows.Remove(row);

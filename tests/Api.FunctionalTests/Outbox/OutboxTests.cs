@@ -1,4 +1,8 @@
 using System.Globalization;
+using CleanSse.Application.Common.Events;
+using CleanSse.Application.Orders.Events;
+using CleanSse.Domain.Orders;
+using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Persistence.Outbox;
 using CleanSse.TestKit;
 using Microsoft.Data.Sqlite;
@@ -78,6 +82,46 @@ public sealed class OutboxTests(OutboxFixture fixture) : IClassFixture<OutboxFix
     }
 
     [Fact]
+    public async Task An_event_handed_in_before_its_commit_is_published_as_handed_in_and_not_read_back()
+    {
+        // Issue 13: under load a dispatch ran between a group's commit and its requests' next step, found their rows
+        // committed before the requests had handed their events in, and read every such row back and deserialized it.
+        await using var stream = await SseReader.OpenAsync(fixture.Host);
+        (await stream.ReadEventAsync()).Data.ShouldBe("""{"type":"connected"}""");
+        var (created, handedIn, stored) = EventWithTwoPayloads();
+        Dispatcher.Expect([new RaisedIntegrationEvent(created, OrderCreated.EventType)], default);
+        await using (var db = await OpenDatabaseAsync())
+        {
+            await InsertPendingAsync(db, created.EventId, "order-created", 1, stored);
+        }
+
+        (await SweepAsync()).ShouldBe(1);
+
+        (await stream.ReadEventAsync()).Data.ShouldBe(handedIn, "the object handed in, not the row read back");
+        Dispatcher.HandedInCount.ShouldBe(0, "a published event is not kept, whether or not its request asks for it");
+    }
+
+    [Fact]
+    public async Task An_event_of_a_failed_commit_is_forgotten_and_a_row_with_its_id_is_read_back()
+    {
+        await using var stream = await SseReader.OpenAsync(fixture.Host);
+        (await stream.ReadEventAsync()).Data.ShouldBe("""{"type":"connected"}""");
+        var (created, _, stored) = EventWithTwoPayloads();
+        IReadOnlyList<RaisedIntegrationEvent> raised = [new RaisedIntegrationEvent(created, OrderCreated.EventType)];
+        Dispatcher.Expect(raised, default);
+        Dispatcher.Forget(raised);
+        await using (var db = await OpenDatabaseAsync())
+        {
+            await InsertPendingAsync(db, created.EventId, "order-created", 1, stored);
+        }
+
+        (await SweepAsync()).ShouldBe(1);
+
+        (await stream.ReadEventAsync()).Data.ShouldBe(stored);
+        Dispatcher.HandedInCount.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_row_of_an_unknown_type_is_left_waiting_and_the_rows_after_it_still_go_out()
     {
         await using var stream = await SseReader.OpenAsync(fixture.Host);
@@ -103,6 +147,16 @@ public sealed class OutboxTests(OutboxFixture fixture) : IClassFixture<OutboxFix
             (await IsPendingAsync(db, known)).ShouldBeFalse();
             await ExecuteAsync(db, """DELETE FROM "OutboxMessages" WHERE "EventId" = $id""", ("$id", unknown.ToString("D").ToUpperInvariant()));
         }
+    }
+
+    /// <summary>An order's creation, its payload as this process serializes it, and a stored payload that differs.</summary>
+    private (OrderCreated Event, string HandedIn, string Stored) EventWithTwoPayloads()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var order = Order.Create(Guid.CreateVersion7().ToString("N"), "customer-1", "Handed in", [new OrderLine("BOOK-1", 1, 2m)], null, now);
+        var created = OrderCreated.For(order, now);
+        var handedIn = fixture.Host.Services.GetRequiredService<IntegrationEventSerializer>().Serialize(created, OrderCreated.EventType);
+        return (created, handedIn, handedIn.Replace("Handed in", "Read back", StringComparison.Ordinal));
     }
 
     private Task<int> SweepAsync() => Dispatcher.DispatchPendingAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, Token);

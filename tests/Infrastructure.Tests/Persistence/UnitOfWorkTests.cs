@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using CleanSse.Application.Common.Events;
 using CleanSse.Application.Common.Exceptions;
 using CleanSse.Application.Orders.Events;
 using CleanSse.Domain.Orders;
 using CleanSse.Infrastructure.Messaging;
 using CleanSse.Infrastructure.Persistence;
+using CleanSse.Infrastructure.Persistence.Outbox;
 using CleanSse.Infrastructure.Persistence.Writing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -41,9 +43,13 @@ public sealed class UnitOfWorkTests : IAsyncLifetime
         var payload = _serializer.Serialize(created, OrderCreated.EventType);
 
         events.TakeCommitted().ShouldBeEmpty();
-        await new UnitOfWork(db, new NewRows(), events, _serializer, new DirectDatabaseWriter()).SaveChangesAsync(Token);
+        var handIn = new RecordingHandIn(() => CountOutboxRows());
+        await new UnitOfWork(db, new NewRows(), events, _serializer, new DirectDatabaseWriter(), handIn).SaveChangesAsync(Token);
 
         events.TakeCommitted().ShouldBe([created]);
+        handIn.Expected.ShouldBe([created]);
+        handIn.RowsWhenExpected.ShouldBe(0, "handed to the dispatcher before the commit, so no dispatch finds the row first");
+        handIn.Forgotten.ShouldBeEmpty();
         await using var reader = NewContext();
         (await reader.Orders.CountAsync(Token)).ShouldBe(1);
         var row = await reader.OutboxMessages.SingleAsync(Token);
@@ -77,13 +83,41 @@ public sealed class UnitOfWorkTests : IAsyncLifetime
 
         order.ChangeStatus(OrderStatus.Paid, DateTimeOffset.UnixEpoch.AddMinutes(1));
         events.Raise(OrderStatusChanged.For(order, Now));
-        await Should.ThrowAsync<ConcurrencyConflictException>(() => new UnitOfWork(db, new NewRows(), events, _serializer, new DirectDatabaseWriter()).SaveChangesAsync(Token));
+        var handIn = new RecordingHandIn(() => CountOutboxRows());
+        await Should.ThrowAsync<ConcurrencyConflictException>(() => new UnitOfWork(db, new NewRows(), events, _serializer, new DirectDatabaseWriter(), handIn).SaveChangesAsync(Token));
 
+        handIn.Forgotten.ShouldBe(handIn.Expected, "the dispatcher does not keep events whose commit failed");
+        handIn.Expected.ShouldHaveSingleItem();
         events.TakeCommitted().ShouldBeEmpty();
         events.Uncommitted.ShouldHaveSingleItem();
         db.ChangeTracker.Entries().Where(entry => entry.Metadata.ClrType.Name == "OutboxMessage").ShouldBeEmpty("a later save in this scope must not commit them");
         await using var reader = NewContext();
         (await reader.OutboxMessages.CountAsync(Token)).ShouldBe(0);
+    }
+
+    private int CountOutboxRows()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = """SELECT COUNT(*) FROM "OutboxMessages" """;
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>What a unit of work handed in and took back, and how many outbox rows were committed when it handed in.</summary>
+    private sealed class RecordingHandIn(Func<int> committedRows) : IOutboxHandIn
+    {
+        public List<IIntegrationEvent> Expected { get; } = [];
+
+        public List<IIntegrationEvent> Forgotten { get; } = [];
+
+        public int RowsWhenExpected { get; private set; } = -1;
+
+        public void Expect(IReadOnlyList<RaisedIntegrationEvent> events, ActivityContext span)
+        {
+            RowsWhenExpected = committedRows();
+            Expected.AddRange(events.Select(raised => raised.Event));
+        }
+
+        public void Forget(IReadOnlyList<RaisedIntegrationEvent> events) => Forgotten.AddRange(events.Select(raised => raised.Event));
     }
 
     private static Order NewOrder() =>

@@ -19,7 +19,9 @@ namespace CleanSse.Infrastructure.Persistence.Outbox;
 /// instance. It also runs every <see cref="OutboxOptions.PollInterval"/> for rows no request woke it for, and then
 /// checks that the log still holds what it had; a log that lost its data is rebuilt from the rows kept after
 /// dispatch, under their first positions. Racing dispatchers of several instances are safe: the log drops an event it
-/// already holds, by its id.
+/// already holds, by its id. The events a unit of work commits are handed in before its commit starts: under load a
+/// run often begins between a group's commit and its requests' next step, and finds their rows committed before they
+/// have asked for anything; it publishes the objects handed in rather than reading the rows back.
 /// </summary>
 internal sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
@@ -27,7 +29,7 @@ internal sealed partial class OutboxDispatcher(
     IntegrationEventSerializer serializer,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
-    ILogger<OutboxDispatcher> logger) : BackgroundService, IIntegrationEventDispatcher
+    ILogger<OutboxDispatcher> logger) : BackgroundService, IIntegrationEventDispatcher, IOutboxHandIn
 {
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(1);
 
@@ -36,13 +38,34 @@ internal sealed partial class OutboxDispatcher(
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
-    // Events handed in by their requests: rows read back for them are not deserialized again, and their publication
-    // continues the span of the request that handed them in.
+    // Events handed in by their units of work and requests: rows read back for them are not deserialized again, and
+    // their publication continues the span they were raised in. Each leaves once published, or with its failed commit.
     private readonly ConcurrentDictionary<Guid, HandedIn> _handedIn = new();
     private readonly Lock _gate = new();
     private List<TaskCompletionSource> _waiting = [];
     private bool _stopped;
     private DateTimeOffset _lastCleanup = DateTimeOffset.MinValue;
+
+    /// <summary>How many handed-in events wait to be published.</summary>
+    internal int HandedInCount => _handedIn.Count;
+
+    public void Expect(IReadOnlyList<RaisedIntegrationEvent> events, ActivityContext span)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var raised in events)
+        {
+            _handedIn[raised.Event.EventId] = new HandedIn(raised.Event, span);
+        }
+    }
+
+    public void Forget(IReadOnlyList<RaisedIntegrationEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var raised in events)
+        {
+            _handedIn.TryRemove(raised.Event.EventId, out _);
+        }
+    }
 
     public async Task DispatchAsync(IReadOnlyList<IIntegrationEvent> committed, CancellationToken cancellationToken)
     {
@@ -59,7 +82,8 @@ internal sealed partial class OutboxDispatcher(
 
             foreach (var integrationEvent in committed)
             {
-                _handedIn[integrationEvent.EventId] = new HandedIn(integrationEvent, requestSpan);
+                // Usually handed in already, at its commit; this covers a commit made without that.
+                _handedIn.TryAdd(integrationEvent.EventId, new HandedIn(integrationEvent, requestSpan));
             }
 
             _waiting.Add(done);
@@ -276,6 +300,12 @@ internal sealed partial class OutboxDispatcher(
                 // Nothing of this batch went out: stop here, so what waits keeps its order, and try it first next time.
                 await store.RecordFailedAttemptAsync(events[0].EventId, cancellationToken);
                 return dispatched;
+            }
+
+            // Published: a request that never asks for its events (its handler failed after the commit) leaves none here.
+            foreach (var integrationEvent in events)
+            {
+                _handedIn.TryRemove(integrationEvent.EventId, out _);
             }
 
             if (pending.Count < batchSize)

@@ -98,7 +98,30 @@ public sealed class OutboxTests(OutboxFixture fixture) : IClassFixture<OutboxFix
         (await SweepAsync()).ShouldBe(1);
 
         (await stream.ReadEventAsync()).Data.ShouldBe(handedIn, "the object handed in, not the row read back");
-        Dispatcher.HandedInCount.ShouldBe(0, "a published event is not kept, whether or not its request asks for it");
+
+        // Its request asks only now: published already, so it does not wait for another run.
+        var asked = Dispatcher.DispatchAsync([created], Token);
+        asked.IsCompletedSuccessfully.ShouldBeTrue();
+        Dispatcher.HandedInCount.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_published_event_that_no_request_asks_for_is_not_kept()
+    {
+        // A handler that fails after its commit never asks for its events' dispatch.
+        var (created, _, stored) = EventWithTwoPayloads();
+        Dispatcher.Expect([new RaisedIntegrationEvent(created, OrderCreated.EventType)], default);
+        await using (var db = await OpenDatabaseAsync())
+        {
+            await InsertPendingAsync(db, created.EventId, "order-created", 1, stored);
+        }
+
+        (await SweepAsync()).ShouldBe(1);
+        Dispatcher.HandedInCount.ShouldBe(1, "kept a while for its request");
+        (await SweepAsync()).ShouldBe(0);
+        (await SweepAsync()).ShouldBe(0);
+
+        Dispatcher.HandedInCount.ShouldBe(0, "two runs later");
     }
 
     [Fact]

@@ -39,14 +39,18 @@ internal sealed partial class OutboxDispatcher(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     // Events handed in by their units of work and requests: rows read back for them are not deserialized again, and
-    // their publication continues the span they were raised in. Each leaves once published, or with its failed commit.
+    // their publication continues the span they were raised in. Each leaves with its failed commit, when its request
+    // has waited for it, or two runs after the one that published it (for a request that never asks).
     private readonly ConcurrentDictionary<Guid, HandedIn> _handedIn = new();
+
+    // Counted under _running.
+    private long _runs;
     private readonly Lock _gate = new();
     private List<TaskCompletionSource> _waiting = [];
     private bool _stopped;
     private DateTimeOffset _lastCleanup = DateTimeOffset.MinValue;
 
-    /// <summary>How many handed-in events wait to be published.</summary>
+    /// <summary>How many handed-in events are kept: waiting to be published, or published and not yet asked for.</summary>
     internal int HandedInCount => _handedIn.Count;
 
     public void Expect(IReadOnlyList<RaisedIntegrationEvent> events, ActivityContext span)
@@ -80,6 +84,13 @@ internal sealed partial class OutboxDispatcher(
                 return;
             }
 
+            if (IsPublished(committed))
+            {
+                // A run found the rows committed and published them before this request asked: nothing to wait for.
+                Release(committed);
+                return;
+            }
+
             foreach (var integrationEvent in committed)
             {
                 // Usually handed in already, at its commit; this covers a commit made without that.
@@ -100,10 +111,28 @@ internal sealed partial class OutboxDispatcher(
         }
         finally
         {
-            foreach (var integrationEvent in committed)
+            Release(committed);
+        }
+    }
+
+    private bool IsPublished(IReadOnlyList<IIntegrationEvent> committed)
+    {
+        foreach (var integrationEvent in committed)
+        {
+            if (!_handedIn.TryGetValue(integrationEvent.EventId, out var known) || known.PublishedInRun == 0)
             {
-                _handedIn.TryRemove(integrationEvent.EventId, out _);
+                return false;
             }
+        }
+
+        return committed.Count > 0;
+    }
+
+    private void Release(IReadOnlyList<IIntegrationEvent> committed)
+    {
+        foreach (var integrationEvent in committed)
+        {
+            _handedIn.TryRemove(integrationEvent.EventId, out _);
         }
     }
 
@@ -183,6 +212,8 @@ internal sealed partial class OutboxDispatcher(
             var store = scope.ServiceProvider.GetRequiredService<OutboxStore>();
             var publishing = scope.ServiceProvider.GetRequiredService<IntegrationEventPublisher>();
             var log = scope.ServiceProvider.GetRequiredService<IIntegrationEventLog>();
+            var run = ++_runs;
+            ForgetPublishedBefore(run - 1);
             if (checkLog && !await IsIntactAsync(log, cancellationToken))
             {
                 await RestoreAsync(store, log, cancellationToken);
@@ -302,15 +333,30 @@ internal sealed partial class OutboxDispatcher(
                 return dispatched;
             }
 
-            // Published: a request that never asks for its events (its handler failed after the commit) leaves none here.
+            // Published: a request that asks for its events from now on need not wait for another run.
             foreach (var integrationEvent in events)
             {
-                _handedIn.TryRemove(integrationEvent.EventId, out _);
+                if (_handedIn.TryGetValue(integrationEvent.EventId, out var known))
+                {
+                    _handedIn.TryUpdate(integrationEvent.EventId, known with { PublishedInRun = _runs }, known);
+                }
             }
 
             if (pending.Count < batchSize)
             {
                 return dispatched;
+            }
+        }
+    }
+
+    /// <summary>Drops the events published before <paramref name="run"/> that no request came for (its handler failed after its commit).</summary>
+    private void ForgetPublishedBefore(long run)
+    {
+        foreach (var (eventId, known) in _handedIn)
+        {
+            if (known.PublishedInRun != 0 && known.PublishedInRun < run)
+            {
+                _handedIn.TryRemove(KeyValuePair.Create(eventId, known));
             }
         }
     }
@@ -401,7 +447,8 @@ internal sealed partial class OutboxDispatcher(
     private partial void LogSweepFailed(Exception exception);
 
     /// <summary>An event its request handed in, with the span it was handed in from.</summary>
-    private readonly record struct HandedIn(IIntegrationEvent Event, ActivityContext RequestSpan);
+    /// <summary>An event handed in, the span it was raised in, and the run that published it (0 until then).</summary>
+    private readonly record struct HandedIn(IIntegrationEvent Event, ActivityContext RequestSpan, long PublishedInRun = 0);
 
     public override void Dispose()
     {

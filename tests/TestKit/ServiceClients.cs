@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -51,6 +52,27 @@ public sealed class ServiceClients(Uri baseAddress)
         await EnsureAsync(response, "login", cancellationToken);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
         return body.RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>
+    /// A client that acts like a browser signed in as <paramref name="user"/>: a cookie jar of its own, filled by
+    /// <c>POST /api/auth/login?useCookies=true</c>, and no bearer token.
+    /// </summary>
+    public async Task<HttpClient> CreateCookieSignedInAsync(TestUser user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var browser = CreateAnonymous(new SocketsHttpHandler { CookieContainer = new CookieContainer() });
+        try
+        {
+            using var response = await browser.PostAsJsonAsync("api/auth/login?useCookies=true", new { email = user.Email, password = user.Password }, cancellationToken);
+            await EnsureAsync(response, "cookie login", cancellationToken);
+            return browser;
+        }
+        catch
+        {
+            browser.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A client that carries <paramref name="accessToken"/> instead of the service's default user.</summary>

@@ -63,7 +63,7 @@ internal sealed class UnitOfWork(
         catch (DbUpdateConcurrencyException exception)
         {
             Forget(rows, raised);
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "concurrency conflict");
+            activity?.SetStatus(ActivityStatusCode.Error, "concurrency conflict");
             throw new ConcurrencyConflictException("The order was changed by another request; read it again and retry.", exception);
         }
         catch (DbUpdateException exception) when (IdempotencyStore.IsKeyTaken(db, exception))
@@ -75,7 +75,7 @@ internal sealed class UnitOfWork(
         catch
         {
             Forget(rows, raised);
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+            activity?.SetStatus(ActivityStatusCode.Error);
             throw;
         }
 

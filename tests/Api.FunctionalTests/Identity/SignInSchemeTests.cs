@@ -84,16 +84,7 @@ public sealed class SignInSchemeTests(SignInSchemeFixture fixture) : IClassFixtu
         (await cookieLogin.Content.ReadAsStringAsync(Cancellation)).ShouldNotContain("accessToken");
     }
 
-    private async Task<HttpClient> SignedInBrowserAsync()
-    {
-        var browser = fixture.Host.Clients.CreateAnonymous(new SocketsHttpHandler { CookieContainer = new CookieContainer() });
-        using var response = await browser.PostAsJsonAsync(
-            "/api/auth/login?useCookies=true",
-            new { email = TestUsers.Staff.Email, password = TestUsers.Staff.Password },
-            Cancellation);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        return browser;
-    }
+    private Task<HttpClient> SignedInBrowserAsync() => fixture.Host.Clients.CreateCookieSignedInAsync(TestUsers.Staff, Cancellation);
 }
 
 public sealed class SignInSchemeFixture : ServiceHostFixture;

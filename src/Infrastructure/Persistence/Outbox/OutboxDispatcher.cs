@@ -446,7 +446,6 @@ internal sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox sweep failed")]
     private partial void LogSweepFailed(Exception exception);
 
-    /// <summary>An event its request handed in, with the span it was handed in from.</summary>
     /// <summary>An event handed in, the span it was raised in, and the run that published it (0 until then).</summary>
     private readonly record struct HandedIn(IIntegrationEvent Event, ActivityContext RequestSpan, long PublishedInRun = 0);
 

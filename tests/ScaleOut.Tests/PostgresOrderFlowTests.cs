@@ -91,8 +91,11 @@ public sealed class PostgresOrderFlowTests
         (await database.ScalarAsync<string>("""SELECT "Status" FROM "Orders" WHERE "Id" = @id""", Token, ("id", created[0].Id)))
             .ShouldBe("Shipped");
 
-        // Every change was staged in the outbox with its order, and published.
-        (await database.ScalarAsync<long>("""SELECT count(*) FROM "OutboxMessages" WHERE "DispatchedAt" IS NULL""", Token)).ShouldBe(0);
+        // Every change was staged in the outbox with its order, and published (marked just after its request answered).
+        await Eventually.HoldsAsync(
+            async () => await database.ScalarAsync<long>("""SELECT count(*) FROM "OutboxMessages" WHERE "DispatchedAt" IS NULL""", Token) == 0,
+            "every outbox row is marked published",
+            cancellationToken: Token);
         (await database.ScalarAsync<long>("""SELECT count(*) FROM "OutboxMessages" """, Token)).ShouldBe(4 + 3);
     }
 }

@@ -90,7 +90,10 @@ public sealed class RedisRestartTests
             (await redis.CountEntriesWithKeyAsync(row!.Value.StreamKey)).ShouldBe(1, $"order {id} is in the stream once");
         }
 
-        (await database.ScalarAsync<long>("""SELECT count(*) FROM "OutboxMessages" WHERE "DispatchedAt" IS NULL""", Token)).ShouldBe(0);
+        await Eventually.HoldsAsync(
+            async () => await database.ScalarAsync<long>("""SELECT count(*) FROM "OutboxMessages" WHERE "DispatchedAt" IS NULL""", Token) == 0,
+            "every outbox row is marked published",
+            cancellationToken: Token);
     }
 
     private static async Task PostSteadilyAsync(

@@ -24,12 +24,17 @@ public sealed partial class IntegrationEventPublisher(
     /// Where each event's <c>publish</c> span joins its trace (by index): its request's span, or the commit stored with
     /// its outbox row and a link to the sweep. Without it, every span is a child of the current one.
     /// </param>
+    /// <param name="appended">
+    /// Called once the log holds the events, before they are marked in the outbox: what waits for them being on the
+    /// streams need not wait for the mark as well.
+    /// </param>
     /// <returns>How many were published: all of them, or none.</returns>
     /// <exception cref="IntegrationEventLogLostException">The log must be restored before anything else goes out.</exception>
     public async Task<int> PublishAsync(
         IReadOnlyList<IIntegrationEvent> events,
         CancellationToken cancellationToken,
-        IReadOnlyList<PublishTrace>? traces = null)
+        IReadOnlyList<PublishTrace>? traces = null,
+        Action? appended = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         if (events.Count == 0)
@@ -65,6 +70,7 @@ public sealed partial class IntegrationEventPublisher(
                 return 0;
             }
 
+            appended?.Invoke();
             try
             {
                 await outbox.MarkPublishedAsync([.. events.Select(published => published.EventId)], positions, cancellationToken);

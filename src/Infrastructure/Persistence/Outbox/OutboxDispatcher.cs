@@ -161,7 +161,7 @@ internal sealed partial class OutboxDispatcher(
                         nextCheck = now + settings.PollInterval;
                     }
 
-                    await RunAsync(DateTimeOffset.MaxValue, settings.BatchSize, checkLog, stoppingToken);
+                    await RunAsync(DateTimeOffset.MaxValue, settings.BatchSize, checkLog, stoppingToken, () => Release(waiters));
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -173,10 +173,7 @@ internal sealed partial class OutboxDispatcher(
                 }
                 finally
                 {
-                    foreach (var waiter in waiters)
-                    {
-                        waiter.TrySetResult();
-                    }
+                    Release(waiters);
                 }
 
                 await WaitForWorkAsync(settings.PollInterval, stoppingToken);
@@ -199,11 +196,24 @@ internal sealed partial class OutboxDispatcher(
         }
     }
 
+    private static void Release(List<TaskCompletionSource> waiters)
+    {
+        foreach (var waiter in waiters)
+        {
+            waiter.TrySetResult();
+        }
+    }
+
     /// <summary>Publishes every waiting event that occurred up to <paramref name="occurredBefore"/>; returns how many went out.</summary>
     public Task<int> DispatchPendingAsync(DateTimeOffset occurredBefore, int batchSize, CancellationToken cancellationToken) =>
         RunAsync(occurredBefore, batchSize, checkLog: true, cancellationToken);
 
-    private async Task<int> RunAsync(DateTimeOffset occurredBefore, int batchSize, bool checkLog, CancellationToken cancellationToken)
+    /// <param name="appendedAll">
+    /// Called once the run's last batch is in the log, before its rows are marked: the requests waiting for this run
+    /// can answer then, since their events are on the streams, and a mark that fails only means a repeat the log drops.
+    /// </param>
+    private async Task<int> RunAsync(
+        DateTimeOffset occurredBefore, int batchSize, bool checkLog, CancellationToken cancellationToken, Action? appendedAll = null)
     {
         await _running.WaitAsync(cancellationToken);
         try
@@ -219,7 +229,7 @@ internal sealed partial class OutboxDispatcher(
                 await RestoreAsync(store, log, cancellationToken);
             }
 
-            var dispatched = await PublishWaitingAsync(store, publishing, log, occurredBefore, batchSize, cancellationToken);
+            var dispatched = await PublishWaitingAsync(store, publishing, log, occurredBefore, batchSize, appendedAll, cancellationToken);
             var now = clock.GetUtcNow();
             if (now - _lastCleanup >= CleanupInterval)
             {
@@ -246,6 +256,7 @@ internal sealed partial class OutboxDispatcher(
         IIntegrationEventLog log,
         DateTimeOffset occurredBefore,
         int batchSize,
+        Action? appendedAll,
         CancellationToken cancellationToken)
     {
         var dispatched = 0;
@@ -314,15 +325,33 @@ internal sealed partial class OutboxDispatcher(
                 }
             }
 
+            var last = pending.Count < batchSize;
+            void Appended()
+            {
+                // In the log: a request that asks for its events from now on need not wait for another run.
+                foreach (var integrationEvent in events)
+                {
+                    if (_handedIn.TryGetValue(integrationEvent.EventId, out var known))
+                    {
+                        _handedIn.TryUpdate(integrationEvent.EventId, known with { PublishedInRun = _runs }, known);
+                    }
+                }
+
+                if (last)
+                {
+                    appendedAll?.Invoke();
+                }
+            }
+
             int published;
             try
             {
-                published = await publishing.PublishAsync(events, cancellationToken, traces);
+                published = await publishing.PublishAsync(events, cancellationToken, traces, Appended);
             }
             catch (IntegrationEventLogLostException)
             {
                 await RestoreAsync(store, log, cancellationToken);
-                published = await publishing.PublishAsync(events, cancellationToken, traces);
+                published = await publishing.PublishAsync(events, cancellationToken, traces, Appended);
             }
 
             dispatched += published;
@@ -333,16 +362,7 @@ internal sealed partial class OutboxDispatcher(
                 return dispatched;
             }
 
-            // Published: a request that asks for its events from now on need not wait for another run.
-            foreach (var integrationEvent in events)
-            {
-                if (_handedIn.TryGetValue(integrationEvent.EventId, out var known))
-                {
-                    _handedIn.TryUpdate(integrationEvent.EventId, known with { PublishedInRun = _runs }, known);
-                }
-            }
-
-            if (pending.Count < batchSize)
+            if (last)
             {
                 return dispatched;
             }

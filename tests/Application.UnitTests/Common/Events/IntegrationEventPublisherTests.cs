@@ -81,6 +81,35 @@ public sealed class IntegrationEventPublisherTests
     }
 
     [Fact]
+    public async Task Appended_is_told_once_the_log_holds_the_events_before_their_mark_completes()
+    {
+        var mark = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _outbox.MarkPublishedAsync(Arg.Any<IReadOnlyList<Guid>>(), Arg.Any<IReadOnlyList<string>>(), Arg.Any<CancellationToken>())
+            .Returns(mark.Task);
+        var appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var publishing = _publishing.PublishAsync([SampleEvents.Created()], TestContext.Current.CancellationToken, appended: appended.SetResult);
+
+        await appended.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await _publisher.Received(1).Publish(Arg.Any<IntegrationEventsCommitted>(), Arg.Any<CancellationToken>());
+        publishing.IsCompleted.ShouldBeFalse("the mark is still running");
+        mark.SetResult();
+        (await publishing).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Appended_is_not_told_when_the_log_did_not_take_the_events()
+    {
+        LogFailsWith(new TimeoutException("down"));
+        var told = 0;
+
+        var published = await _publishing.PublishAsync([SampleEvents.Created()], TestContext.Current.CancellationToken, appended: () => told++);
+
+        published.ShouldBe(0);
+        told.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_failure_to_mark_is_not_thrown_the_events_went_out()
     {
         _outbox.MarkPublishedAsync(Arg.Any<IReadOnlyList<Guid>>(), Arg.Any<IReadOnlyList<string>>(), Arg.Any<CancellationToken>())

@@ -1,0 +1,87 @@
+using System.Globalization;
+using CleanSse.Application.Common.Events;
+using CleanSse.Infrastructure.Persistence.Outbox;
+using CleanSse.TestKit;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanSse.Api.FunctionalTests.Outbox;
+
+/// <summary>
+/// A request answers once its events are on the streams; marking their rows published is bookkeeping that follows
+/// (a mark that is lost only makes a repeat, which the log drops), so the request does not wait for it.
+/// </summary>
+public sealed class OutboxMarkTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task An_order_is_answered_and_streamed_while_its_outbox_mark_is_still_held()
+    {
+        var marks = new HeldMarks();
+        await using var host = await ServiceHost.StartAsync(
+            settings: new Dictionary<string, string?> { ["Outbox:PollInterval"] = "01:00:00" },
+            configureServices: services => services.AddScoped<IOutbox>(provider => new HeldOutbox(provider.GetRequiredService<OutboxStore>(), marks)),
+            cancellationToken: Token);
+        using var http = host.CreateClient();
+        var orders = new OrdersApiClient(http);
+        await using var stream = await SseReader.OpenAsync(host);
+        (await stream.ReadEventAsync()).Data.ShouldBe("""{"type":"connected"}""");
+
+        marks.Hold();
+        var created = await orders.CreateAsync("answered before its mark", cancellationToken: Token).WaitAsync(Eventually.DefaultTimeout, Token);
+
+        var streamed = await stream.ReadEventAsync();
+        streamed.EventType.ShouldBe("new-order");
+        OrdersApiClient.SameJson(created.Json, streamed.Data).ShouldBeTrue(streamed.Data);
+        await Eventually.HoldsAsync(() => marks.Waiting == 1, "the mark of its batch is asked for, and held", cancellationToken: Token);
+        (await IsPendingAsync(host, created.Id)).ShouldBeTrue("its row is marked only once the mark goes through");
+
+        marks.Release();
+        await Eventually.HoldsAsync(async () => !await IsPendingAsync(host, created.Id), "the row is marked once the mark is let through", cancellationToken: Token);
+    }
+
+    private static async Task<bool> IsPendingAsync(ServiceHost host, string orderId)
+    {
+        await using var db = new SqliteConnection($"Data Source={host.DatabasePath};Pooling=False");
+        await db.OpenAsync(Token);
+        await using var command = db.CreateCommand();
+        command.CommandText = """SELECT "DispatchedAt" IS NULL FROM "OutboxMessages" WHERE json_extract("Payload", '$.id') = $orderId""";
+        command.Parameters.AddWithValue("$orderId", orderId);
+        return Convert.ToBoolean(await command.ExecuteScalarAsync(Token), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Holds every mark asked for while held, until released.</summary>
+    private sealed class HeldMarks
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool _held;
+        private int _waiting;
+
+        public int Waiting => Volatile.Read(ref _waiting);
+
+        public void Hold() => _held = true;
+
+        public void Release() => _released.TrySetResult();
+
+        public async Task PassAsync(CancellationToken cancellationToken)
+        {
+            if (!_held)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _waiting);
+            await _released.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    private sealed class HeldOutbox(OutboxStore store, HeldMarks marks) : IOutbox
+    {
+        public async Task MarkPublishedAsync(IReadOnlyList<Guid> eventIds, IReadOnlyList<string> positions, CancellationToken cancellationToken)
+        {
+            await marks.PassAsync(cancellationToken);
+            await store.MarkPublishedAsync(eventIds, positions, cancellationToken);
+        }
+    }
+}

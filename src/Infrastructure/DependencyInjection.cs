@@ -146,6 +146,7 @@ public static class DependencyInjection
             services.AddGroupCommitWriter(WriterDialect.Postgres(connectionString));
             services.AddSingleton<IDatabaseReader, DirectDatabaseReader>();
             services.AddScoped<IOrderReader, CompiledQueryOrderReader>();
+            services.AddScoped<IPendingOutboxReader, CompiledQueryPendingOutboxReader>();
         }
         else if (string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
         {
@@ -159,6 +160,7 @@ public static class DependencyInjection
             services.AddSingleton(_ => new SqliteReadConnections(sqlite));
             services.AddSingleton<IDatabaseReader>(provider => provider.GetRequiredService<SqliteReadConnections>());
             services.AddSingleton<IOrderReader, SqliteOrderReader>();
+            services.AddSingleton<IPendingOutboxReader, SqlitePendingOutboxReader>();
         }
         else
         {

@@ -7,20 +7,16 @@ namespace CleanSse.Infrastructure.Persistence.Outbox;
 
 /// <summary>Reads what waits in the outbox and records what was published.</summary>
 internal sealed class OutboxStore(
-    OrdersDbContext db,
+    Lazy<OrdersDbContext> context,
     TimeProvider clock,
     IDatabaseWriter writer,
     IDatabaseReader reader,
+    IPendingOutboxReader pending,
     PublishedMarkStatements marks) : IOutbox
 {
-    // Every request's dispatch runs this query: compiled once, and on a kept-open connection where the store has them,
-    // it cost a tenth of an order's CPU built and opened anew each time. A compiled query serves one model: one for
-    // each provider's context type.
-    private static readonly Func<OrdersDbContext, long, DateTimeOffset, int, IAsyncEnumerable<PendingOutboxRow>> Pending =
-        CompilePending<OrdersDbContext>();
-
-    private static readonly Func<PostgresOrdersDbContext, long, DateTimeOffset, int, IAsyncEnumerable<PendingOutboxRow>> PendingOnPostgres =
-        CompilePending<PostgresOrdersDbContext>();
+    // Rented from the pool only by what uses it: on SQLite a dispatch that publishes what its requests handed in
+    // needs no context at all.
+    private OrdersDbContext Db => context.Value;
 
     /// <summary>
     /// The keys of the waiting rows after <paramref name="afterId"/> that occurred up to <paramref name="occurredBefore"/>,
@@ -28,18 +24,13 @@ internal sealed class OutboxStore(
     /// whole row (<see cref="ListByIdsAsync"/>) only for the others.
     /// </summary>
     public Task<List<PendingOutboxRow>> ListPendingAsync(long afterId, DateTimeOffset occurredBefore, int maxCount, CancellationToken cancellationToken) =>
-        reader.ReadAsync(
-            db,
-            token => (db is PostgresOrdersDbContext postgres
-                    ? PendingOnPostgres(postgres, afterId, occurredBefore, maxCount)
-                    : Pending(db, afterId, occurredBefore, maxCount))
-                .ToListAsync(token).AsTask(),
-            cancellationToken);
+        pending.ListAsync(afterId, occurredBefore, maxCount, cancellationToken);
 
     /// <summary>The rows with these ids, oldest first.</summary>
     public Task<List<OutboxMessage>> ListByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
+        var db = Db;
         return reader.ReadAsync(
             db,
             token => db.OutboxMessages.AsNoTracking()
@@ -55,7 +46,7 @@ internal sealed class OutboxStore(
     /// </summary>
     public async Task<List<OutboxMessage>> ListRetainedAsync(int maxCount, CancellationToken cancellationToken)
     {
-        var newest = await db.OutboxMessages.AsNoTracking()
+        var newest = await Db.OutboxMessages.AsNoTracking()
             .Where(message => message.DispatchedAt != null && message.LogPosition != null)
             .OrderByDescending(message => message.Id)
             .Take(maxCount)
@@ -86,39 +77,30 @@ internal sealed class OutboxStore(
         }
 
         var dispatchedAt = clock.GetUtcNow();
-        if (db is PostgresOrdersDbContext)
+        if (writer.TryWriteOnOwnConnection(
+                (connection, transaction) => marks.Mark(connection, transaction, dispatchedAt, eventIds, positions),
+                cancellationToken) is { } marked)
         {
-            // On the request's own connection, one text for every batch with the batch in two arrays: an UPDATE ... CASE
-            // grew with the batch, a new statement for PostgreSQL to parse and plan for each batch size.
-            object[] arrays = [dispatchedAt.UtcTicks, eventIds as Guid[] ?? [.. eventIds], positions as string[] ?? [.. positions]];
-            return writer.WriteAsync(db, token => db.Database.ExecuteSqlRawAsync(MarkOnPostgres, arrays, token), cancellationToken);
+            return marked;
         }
 
-        return writer.TryWriteOnOwnConnection(
-                (connection, transaction) => marks.Mark(connection, transaction, dispatchedAt, eventIds, positions),
-                cancellationToken)
-            ?? throw new InvalidOperationException("On SQLite every write goes through the writer's own connection.");
+        // PostgreSQL, on the request's own connection: one text for every batch with the batch in two arrays (an
+        // UPDATE ... CASE grew with the batch, a new statement for PostgreSQL to parse and plan for each batch size).
+        var db = Db;
+        object[] arrays = [dispatchedAt.UtcTicks, eventIds as Guid[] ?? [.. eventIds], positions as string[] ?? [.. positions]];
+        return writer.WriteAsync(db, token => db.Database.ExecuteSqlRawAsync(MarkOnPostgres, arrays, token), cancellationToken);
     }
 
     public Task RecordFailedAttemptAsync(Guid eventId, CancellationToken cancellationToken) =>
-        db.OutboxMessages
+        Db.OutboxMessages
             .Where(message => message.EventId == eventId)
             .ExecuteUpdateAsync(update => update.SetProperty(message => message.Attempts, message => message.Attempts + 1), cancellationToken);
 
     /// <summary>Published rows are kept a while for diagnosis and to rebuild a lost log, then removed so the table stays small.</summary>
     public Task<int> DeletePublishedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
-        db.OutboxMessages
+        Db.OutboxMessages
             .Where(message => message.DispatchedAt != null && message.DispatchedAt < before)
             .ExecuteDeleteAsync(cancellationToken);
-
-    private static Func<TContext, long, DateTimeOffset, int, IAsyncEnumerable<PendingOutboxRow>> CompilePending<TContext>()
-        where TContext : OrdersDbContext =>
-        EF.CompileAsyncQuery((TContext context, long afterId, DateTimeOffset occurredBefore, int maxCount) =>
-            context.OutboxMessages.AsNoTracking()
-                .Where(message => message.DispatchedAt == null && message.Id > afterId && message.OccurredAt <= occurredBefore)
-                .OrderBy(message => message.Id)
-                .Take(maxCount)
-                .Select(message => new PendingOutboxRow(message.Id, message.EventId, message.TraceParent)));
 }
 
 /// <summary>A waiting outbox row's key, its event's id and the trace its commit stored.</summary>

@@ -41,6 +41,40 @@ public sealed class OutboxMarkTests
         await Eventually.HoldsAsync(async () => !await IsPendingAsync(host, created.Id), "the row is marked once the mark is let through", cancellationToken: Token);
     }
 
+    [Fact]
+    public async Task The_next_order_is_answered_and_streamed_while_the_previous_mark_is_still_held()
+    {
+        var marks = new HeldMarks();
+        await using var host = await ServiceHost.StartAsync(
+            settings: new Dictionary<string, string?> { ["Outbox:PollInterval"] = "01:00:00" },
+            configureServices: services => services.AddScoped<IOutbox>(provider => new HeldOutbox(provider.GetRequiredService<OutboxStore>(), marks)),
+            cancellationToken: Token);
+        using var http = host.CreateClient();
+        var orders = new OrdersApiClient(http);
+        await using var stream = await SseReader.OpenAsync(host);
+        (await stream.ReadEventAsync()).Data.ShouldBe("""{"type":"connected"}""");
+
+        marks.Hold();
+        var first = await orders.CreateAsync("first, its mark held", cancellationToken: Token).WaitAsync(Eventually.DefaultTimeout, Token);
+        (await stream.ReadEventAsync()).Data.ShouldNotBeNull().ShouldContain(first.Id);
+        await Eventually.HoldsAsync(() => marks.Waiting == 1, "the first order's mark is asked for, and held", cancellationToken: Token);
+
+        // The dispatcher's next run skips the row whose mark is in flight and publishes the new one.
+        var second = await orders.CreateAsync("second, while the first mark waits", cancellationToken: Token).WaitAsync(Eventually.DefaultTimeout, Token);
+        var streamed = await stream.ReadEventAsync();
+        streamed.EventType.ShouldBe("new-order");
+        OrdersApiClient.SameJson(second.Json, streamed.Data).ShouldBeTrue(streamed.Data);
+        (await IsPendingAsync(host, first.Id)).ShouldBeTrue("the first mark is still held");
+
+        marks.Release();
+        await Eventually.HoldsAsync(
+            async () => !await IsPendingAsync(host, first.Id) && !await IsPendingAsync(host, second.Id),
+            "both rows are marked once the marks go through",
+            cancellationToken: Token);
+        var third = await orders.CreateAsync("third", cancellationToken: Token).WaitAsync(Eventually.DefaultTimeout, Token);
+        (await stream.ReadEventAsync()).Data.ShouldNotBeNull().ShouldContain(third.Id, customMessage: "each order once, in order: nothing appended twice came between");
+    }
+
     private static async Task<bool> IsPendingAsync(ServiceHost host, string orderId)
     {
         await using var db = new SqliteConnection($"Data Source={host.DatabasePath};Pooling=False");

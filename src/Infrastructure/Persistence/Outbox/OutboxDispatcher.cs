@@ -45,6 +45,12 @@ internal sealed partial class OutboxDispatcher(
 
     // Counted under _running.
     private long _runs;
+
+    // The mark of the last run's final batch, left to finish while the next run reads and appends: the requests have
+    // their answer once their events are in the log, and the next run need not wait for the commit either. Only under
+    // _running. Its rows are skipped by the next run rather than appended again, and each run waits for the previous
+    // mark before it leaves its own, so at most one is in flight.
+    private InFlightMark? _inFlight;
     private readonly Lock _gate = new();
     private List<TaskCompletionSource> _waiting = [];
     private bool _stopped;
@@ -161,7 +167,7 @@ internal sealed partial class OutboxDispatcher(
                         nextCheck = now + settings.PollInterval;
                     }
 
-                    await RunAsync(DateTimeOffset.MaxValue, settings.BatchSize, checkLog, stoppingToken, () => Release(waiters));
+                    await RunAsync(DateTimeOffset.MaxValue, settings.BatchSize, checkLog, stoppingToken, () => Release(waiters), leaveMarkRunning: true);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -193,6 +199,16 @@ internal sealed partial class OutboxDispatcher(
             {
                 waiter.TrySetResult();
             }
+
+            await _running.WaitAsync(CancellationToken.None);
+            try
+            {
+                await CompleteInFlightMarkAsync();
+            }
+            finally
+            {
+                _running.Release();
+            }
         }
     }
 
@@ -212,13 +228,24 @@ internal sealed partial class OutboxDispatcher(
     /// Called once the run's last batch is in the log, before its rows are marked: the requests waiting for this run
     /// can answer then, since their events are on the streams, and a mark that fails only means a repeat the log drops.
     /// </param>
+    /// <param name="leaveMarkRunning">
+    /// Whether the run may end before its last batch's rows are marked (the loop's runs); a run asked for directly
+    /// returns with its rows marked.
+    /// </param>
     private async Task<int> RunAsync(
-        DateTimeOffset occurredBefore, int batchSize, bool checkLog, CancellationToken cancellationToken, Action? appendedAll = null)
+        DateTimeOffset occurredBefore,
+        int batchSize,
+        bool checkLog,
+        CancellationToken cancellationToken,
+        Action? appendedAll = null,
+        bool leaveMarkRunning = false)
     {
         await _running.WaitAsync(cancellationToken);
+        var scope = scopes.CreateAsyncScope();
+        Task? marking = null;
+        var scopeKept = false;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<OutboxStore>();
             var publishing = scope.ServiceProvider.GetRequiredService<IntegrationEventPublisher>();
             var log = scope.ServiceProvider.GetRequiredService<IIntegrationEventLog>();
@@ -229,12 +256,29 @@ internal sealed partial class OutboxDispatcher(
                 await RestoreAsync(store, log, cancellationToken);
             }
 
-            var dispatched = await PublishWaitingAsync(store, publishing, log, occurredBefore, batchSize, appendedAll, cancellationToken);
+            var (dispatched, markingRows) = await PublishWaitingAsync(store, publishing, log, occurredBefore, batchSize, appendedAll, cancellationToken);
+            marking = markingRows?.Publication;
             var now = clock.GetUtcNow();
-            if (now - _lastCleanup >= CleanupInterval)
+            var cleanUp = now - _lastCleanup >= CleanupInterval;
+            if (marking is not null && (!leaveMarkRunning || cleanUp))
+            {
+                // The clean-up uses this run's context, which the mark is using.
+                await marking;
+                marking = null;
+            }
+
+            if (cleanUp)
             {
                 _lastCleanup = now;
                 await store.DeletePublishedBeforeAsync(now - options.Value.Retention, cancellationToken);
+            }
+
+            await CompleteInFlightMarkAsync();
+            if (marking is not null && markingRows is not null)
+            {
+                // The scope stays open for the mark, and is disposed once the next run has waited for it.
+                _inFlight = new InFlightMark(marking, scope, markingRows.EventIds);
+                scopeKept = true;
             }
 
             if (dispatched > 0)
@@ -246,11 +290,52 @@ internal sealed partial class OutboxDispatcher(
         }
         finally
         {
+            if (!scopeKept)
+            {
+                if (marking is not null)
+                {
+                    // Failed after the append: the mark still uses the scope.
+                    await WaitQuietlyAsync(marking);
+                }
+
+                await scope.DisposeAsync();
+            }
+
             _running.Release();
         }
     }
 
-    private async Task<int> PublishWaitingAsync(
+    /// <summary>Waits for the previous run's mark, if it is still in flight, and disposes its scope. Under _running.</summary>
+    private async Task CompleteInFlightMarkAsync()
+    {
+        if (_inFlight is not { } inFlight)
+        {
+            return;
+        }
+
+        _inFlight = null;
+        await WaitQuietlyAsync(inFlight.Publication);
+        await inFlight.Scope.DisposeAsync();
+    }
+
+    // The publisher logs a mark that failed; what is left is a cancellation at shutdown, after which the rows are
+    // appended again at the next start and de-duplicated by the log.
+    private static async Task WaitQuietlyAsync(Task publication)
+    {
+        try
+        {
+            await publication;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <returns>
+    /// How many events went out, and the last batch's publication if it is still marking its rows (null when it is
+    /// done).
+    /// </returns>
+    private async Task<(int Dispatched, MarkingRows? Marking)> PublishWaitingAsync(
         OutboxStore store,
         IntegrationEventPublisher publishing,
         IIntegrationEventLog log,
@@ -266,10 +351,27 @@ internal sealed partial class OutboxDispatcher(
             var pending = await store.ListPendingAsync(afterId, occurredBefore, batchSize, cancellationToken);
             if (pending.Count == 0)
             {
-                return dispatched;
+                appendedAll?.Invoke();
+                return (dispatched, null);
             }
 
             afterId = pending[^1].Id;
+            var last = pending.Count < batchSize;
+            if (_inFlight is { } inFlight)
+            {
+                // Appended by the previous run, whose mark is still being committed.
+                pending.RemoveAll(row => inFlight.EventIds.Contains(row.EventId));
+                if (pending.Count == 0)
+                {
+                    if (last)
+                    {
+                        appendedAll?.Invoke();
+                        return (dispatched, null);
+                    }
+
+                    continue;
+                }
+            }
 
             // Taken once: a request stops handing its events in once the run that took it is over.
             var handedIn = new HandedIn?[pending.Count];
@@ -325,7 +427,7 @@ internal sealed partial class OutboxDispatcher(
                 }
             }
 
-            var last = pending.Count < batchSize;
+            var appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             void Appended()
             {
                 // In the log: a request that asks for its events from now on need not wait for another run.
@@ -341,12 +443,25 @@ internal sealed partial class OutboxDispatcher(
                 {
                     appendedAll?.Invoke();
                 }
+
+                appended.TrySetResult();
             }
 
             int published;
             try
             {
-                published = await publishing.PublishAsync(events, cancellationToken, traces, Appended);
+                var publication = publishing.PublishAsync(events, cancellationToken, traces, Appended);
+                if (last)
+                {
+                    // Once the events are in the log, the mark may finish on its own.
+                    await Task.WhenAny(appended.Task, publication);
+                    if (appended.Task.IsCompleted && !publication.IsCompleted)
+                    {
+                        return (dispatched + events.Count, new MarkingRows(publication, [.. events.Select(published => published.EventId)]));
+                    }
+                }
+
+                published = await publication;
             }
             catch (IntegrationEventLogLostException)
             {
@@ -359,12 +474,12 @@ internal sealed partial class OutboxDispatcher(
             {
                 // Nothing of this batch went out: stop here, so what waits keeps its order, and try it first next time.
                 await store.RecordFailedAttemptAsync(events[0].EventId, cancellationToken);
-                return dispatched;
+                return (dispatched, null);
             }
 
             if (last)
             {
-                return dispatched;
+                return (dispatched, null);
             }
         }
     }
@@ -397,6 +512,8 @@ internal sealed partial class OutboxDispatcher(
     /// <summary>Puts the rows kept after dispatch back into a log that lost them, under their first positions.</summary>
     private async Task RestoreAsync(OutboxStore store, IIntegrationEventLog log, CancellationToken cancellationToken)
     {
+        // The rows of a mark still in flight are kept after dispatch too: wait for them to count.
+        await CompleteInFlightMarkAsync();
         var rows = await store.ListRetainedAsync(options.Value.RestoreMaxEvents, cancellationToken);
         var retained = new List<LoggedIntegrationEvent>(rows.Count);
         foreach (var row in rows)
@@ -468,6 +585,12 @@ internal sealed partial class OutboxDispatcher(
 
     /// <summary>An event handed in, the span it was raised in, and the run that published it (0 until then).</summary>
     private readonly record struct HandedIn(IIntegrationEvent Event, ActivityContext RequestSpan, long PublishedInRun = 0);
+
+    /// <summary>A publication whose events are in the log and whose rows are still being marked.</summary>
+    private sealed record MarkingRows(Task<int> Publication, HashSet<Guid> EventIds);
+
+    /// <summary>The previous run's mark, with the scope its context belongs to.</summary>
+    private sealed record InFlightMark(Task Publication, AsyncServiceScope Scope, HashSet<Guid> EventIds);
 
     public override void Dispose()
     {

@@ -13,7 +13,8 @@ namespace CleanSse.Infrastructure.Persistence;
 /// <summary>
 /// Runs the store's hot paths once before the service takes requests, so the first order does not pay for building
 /// the model, compiling its queries and its insert, opening the writer, or the payload's serializer: an order and its
-/// outbox row are written and rolled back, an order is looked up, an empty batch is marked published.
+/// outbox row are written and rolled back, an order is looked up, an empty batch is marked published, the
+/// waiting rows' reader reads a row of their shape.
 /// </summary>
 internal static class StoreWarmUp
 {
@@ -51,5 +52,10 @@ internal static class StoreWarmUp
 
         // Marks nothing (the row was rolled back), but prepares the statement the dispatcher marks batches with.
         await provider.GetRequiredService<IOutbox>().MarkPublishedAsync([created.EventId], ["0-0"], cancellationToken);
+
+        if (provider.GetRequiredService<IPendingOutboxReader>() is SqlitePendingOutboxReader pending)
+        {
+            await pending.WarmUpAsync(cancellationToken);
+        }
     }
 }

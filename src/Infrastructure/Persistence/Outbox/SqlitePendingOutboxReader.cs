@@ -32,8 +32,29 @@ internal sealed class SqlitePendingOutboxReader(SqliteReadConnections connection
         command.Parameters[0].Value = afterId;
         command.Parameters[1].Value = occurredBefore.UtcTicks;
         command.Parameters[2].Value = maxCount;
-        var rows = new List<PendingOutboxRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadRowsAsync(reader, cancellationToken);
+    }
+
+    /// <summary>
+    /// Prepares the statement on a kept-open connection and reads one row of the same shape, so the first order's
+    /// dispatch after start does not compile the reading code: on a new database no row waits to be read at start-up.
+    /// </summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken) =>
+        connections.ReadAsync(
+            async (connection, token) =>
+            {
+                _commands.GetValue(connection, Prepare);
+                await using var sample = connection.CreateCommand();
+                sample.CommandText = "SELECT 0, '00000000-0000-0000-0000-000000000000', NULL";
+                await using var reader = await sample.ExecuteReaderAsync(token);
+                return await ReadRowsAsync(reader, token);
+            },
+            cancellationToken);
+
+    private static async Task<List<PendingOutboxRow>> ReadRowsAsync(SqliteDataReader reader, CancellationToken cancellationToken)
+    {
+        var rows = new List<PendingOutboxRow>();
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new PendingOutboxRow(

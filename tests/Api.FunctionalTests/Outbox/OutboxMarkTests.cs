@@ -19,14 +19,10 @@ public sealed class OutboxMarkTests
     public async Task An_order_is_answered_and_streamed_while_its_outbox_mark_is_still_held()
     {
         var marks = new HeldMarks();
-        await using var host = await ServiceHost.StartAsync(
-            settings: new Dictionary<string, string?> { ["Outbox:PollInterval"] = "01:00:00" },
-            configureServices: services => services.AddScoped<IOutbox>(provider => new HeldOutbox(provider.GetRequiredService<OutboxStore>(), marks)),
-            cancellationToken: Token);
+        await using var host = await StartAsync(marks);
         using var http = host.CreateClient();
         var orders = new OrdersApiClient(http);
-        await using var stream = await SseReader.OpenAsync(host);
-        (await stream.ReadEventAsync()).Data.ShouldBe("""{"type":"connected"}""");
+        await using var stream = await OpenStreamAsync(host);
 
         marks.Hold();
         var created = await orders.CreateAsync("answered before its mark", cancellationToken: Token).WaitAsync(Eventually.DefaultTimeout, Token);
@@ -45,14 +41,10 @@ public sealed class OutboxMarkTests
     public async Task The_next_order_is_answered_and_streamed_while_the_previous_mark_is_still_held()
     {
         var marks = new HeldMarks();
-        await using var host = await ServiceHost.StartAsync(
-            settings: new Dictionary<string, string?> { ["Outbox:PollInterval"] = "01:00:00" },
-            configureServices: services => services.AddScoped<IOutbox>(provider => new HeldOutbox(provider.GetRequiredService<OutboxStore>(), marks)),
-            cancellationToken: Token);
+        await using var host = await StartAsync(marks);
         using var http = host.CreateClient();
         var orders = new OrdersApiClient(http);
-        await using var stream = await SseReader.OpenAsync(host);
-        (await stream.ReadEventAsync()).Data.ShouldBe("""{"type":"connected"}""");
+        await using var stream = await OpenStreamAsync(host);
 
         marks.Hold();
         var first = await orders.CreateAsync("first, its mark held", cancellationToken: Token).WaitAsync(Eventually.DefaultTimeout, Token);
@@ -73,6 +65,20 @@ public sealed class OutboxMarkTests
             cancellationToken: Token);
         var third = await orders.CreateAsync("third", cancellationToken: Token).WaitAsync(Eventually.DefaultTimeout, Token);
         (await stream.ReadEventAsync()).Data.ShouldNotBeNull().ShouldContain(third.Id, customMessage: "each order once, in order: nothing appended twice came between");
+    }
+
+    /// <summary>The service with every outbox mark passing through <paramref name="marks"/>, and no sweep of its own.</summary>
+    private static Task<ServiceHost> StartAsync(HeldMarks marks) =>
+        ServiceHost.StartAsync(
+            settings: new Dictionary<string, string?> { ["Outbox:PollInterval"] = "01:00:00" },
+            configureServices: services => services.AddScoped<IOutbox>(provider => new HeldOutbox(provider.GetRequiredService<OutboxStore>(), marks)),
+            cancellationToken: Token);
+
+    private static async Task<SseReader> OpenStreamAsync(ServiceHost host)
+    {
+        var stream = await SseReader.OpenAsync(host);
+        (await stream.ReadEventAsync()).Data.ShouldBe("""{"type":"connected"}""");
+        return stream;
     }
 
     private static async Task<bool> IsPendingAsync(ServiceHost host, string orderId)

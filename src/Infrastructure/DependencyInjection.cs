@@ -293,6 +293,13 @@ public static class DependencyInjection
         StoreWarmUp.RunAsync(services, cancellationToken);
 
     /// <summary>
+    /// Runs the path a committed batch takes to the event log once, with an empty batch that changes nothing, so that
+    /// the first order's event does not wait for it to be compiled. Call it before the host listens.
+    /// </summary>
+    public static Task WarmUpPublishingAsync(this IServiceProvider services, CancellationToken cancellationToken = default) =>
+        PublishingWarmUp.RunAsync(services, cancellationToken);
+
+    /// <summary>
     /// Applies pending migrations; the service owns its schema. Instances starting together may race to create the
     /// database (EF Core locks the migrations themselves, not the creation), so a failed attempt is retried.
     /// </summary>

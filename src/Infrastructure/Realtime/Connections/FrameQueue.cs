@@ -2,12 +2,16 @@ namespace CleanSse.Infrastructure.Realtime.Connections;
 
 /// <summary>
 /// One stream's bounded queue of encoded frames, a ring buffer held inline in its connection (no object of its own
-/// per stream). Producers that must never wait (live events, heartbeats) are refused past the bounds; the replay, which
+/// per stream, and no array until it holds two frames at once). Producers that must never wait (live events, heartbeats) are refused past the bounds; the replay, which
 /// goes at the client's pace, is given a signal to wait on until the writer has made room.
 /// </summary>
 /// <remarks>Not synchronised: its connection calls it under the connection's lock, except for <see cref="HasQueued"/>.</remarks>
 internal struct FrameQueue
 {
+    // Until a stream holds two frames at once its one frame waits here: an idle stream is only ever handed one at a time
+    // (its connected message, then a heartbeat now and then) and so never needs the array. Once made, the array stays;
+    // a stream that has held two is likely to again, and every broadcast would otherwise make and drop one.
+    private Frame _only;
     private Frame[]? _frames;
     private int _head;
     private int _count;
@@ -72,9 +76,19 @@ internal struct FrameQueue
             return false;
         }
 
-        var frame = _frames![_head];
-        _frames[_head] = default;
-        _head = (_head + 1) % _frames.Length;
+        Frame frame;
+        if (_frames is null)
+        {
+            frame = _only;
+            _only = default;
+        }
+        else
+        {
+            frame = _frames[_head];
+            _frames[_head] = default;
+            _head = (_head + 1) % _frames.Length;
+        }
+
         _count--;
         _queuedBytes -= frame.Bytes.Length;
         if (frame.IsEvent)
@@ -96,12 +110,20 @@ internal struct FrameQueue
 
     private void Push(Frame frame)
     {
-        if (_frames is null || _count == _frames.Length)
+        if (_frames is null && _count == 0)
         {
-            Grow();
+            _only = frame;
+        }
+        else
+        {
+            if (_frames is null || _count == _frames.Length)
+            {
+                Grow();
+            }
+
+            _frames![(_head + _count) % _frames.Length] = frame;
         }
 
-        _frames![(_head + _count) % _frames.Length] = frame;
         Volatile.Write(ref _count, _count + 1);
         _queuedBytes += frame.Bytes.Length;
         if (frame.IsEvent)
@@ -114,12 +136,21 @@ internal struct FrameQueue
 
     private void Grow()
     {
-        // Starts small: most streams only ever hold a frame or two at a time.
-        var current = _frames ?? [];
-        var larger = new Frame[Math.Max(4, current.Length * 2)];
-        for (var i = 0; i < _count; i++)
+        // Starts small: a stream that holds two frames at once rarely holds many more.
+        Frame[] larger;
+        if (_frames is null)
         {
-            larger[i] = current[(_head + i) % current.Length];
+            larger = new Frame[4];
+            larger[0] = _only;
+            _only = default;
+        }
+        else
+        {
+            larger = new Frame[_frames.Length * 2];
+            for (var i = 0; i < _count; i++)
+            {
+                larger[i] = _frames[(_head + i) % _frames.Length];
+            }
         }
 
         _frames = larger;

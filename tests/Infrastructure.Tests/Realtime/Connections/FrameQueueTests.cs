@@ -71,6 +71,45 @@ public sealed class FrameQueueTests
     }
 
     [Fact]
+    public void A_stream_handed_one_frame_at_a_time_queues_them_without_allocating()
+    {
+        // An idle stream only ever holds its connected message or a heartbeat: ten thousand of them must not each keep
+        // an array for frames they never hold together.
+        var frames = new[] { Frame(1), Comment, Frame(2) };
+        var warm = new FrameQueue();
+        RoundTrips(ref warm, frames);
+
+        var queue = new FrameQueue();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var taken = RoundTrips(ref queue, frames);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        taken.ShouldBe(3 * 100);
+        allocated.ShouldBe(0);
+        queue.HasQueued.ShouldBeFalse();
+        queue.QueuedBytes.ShouldBe(0);
+    }
+
+    [Fact]
+    public void A_second_frame_queues_behind_the_one_waiting_and_both_come_out_in_order()
+    {
+        var queue = new FrameQueue();
+        queue.TryEnqueue(Frame(1), isEvent: true, maxEvents: 10, maxBytes: 1 << 20).ShouldBeTrue();
+        queue.TryEnqueue(Comment, isEvent: false, maxEvents: 10, maxBytes: 1 << 20).ShouldBeTrue();
+        queue.TryEnqueue(Frame(2), isEvent: true, maxEvents: 10, maxBytes: 1 << 20).ShouldBeTrue();
+        queue.QueuedEvents.ShouldBe(2);
+        queue.QueuedBytes.ShouldBe(Frame(1).Length + Comment.Length + Frame(2).Length);
+
+        Take(ref queue).ShouldBe((Text(1), true));
+        Take(ref queue).ShouldBe((":\n\n", false));
+        queue.TryEnqueue(Frame(3), isEvent: true, maxEvents: 10, maxBytes: 1 << 20).ShouldBeTrue();
+        Take(ref queue).ShouldBe((Text(2), true));
+        Take(ref queue).ShouldBe((Text(3), true));
+        queue.TryDequeue(out _, out _).ShouldBeFalse();
+        queue.QueuedEvents.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_replay_that_finds_no_room_waits_until_the_writer_makes_some()
     {
         var queue = new FrameQueue();
@@ -133,6 +172,31 @@ public sealed class FrameQueueTests
 
         await roomFreed.WaitAsync(RealtimeTestKit.Deadline, TestContext.Current.CancellationToken);
         queue.QueuedEvents.ShouldBe(1);
+    }
+
+    private static int RoundTrips(ref FrameQueue queue, byte[][] frames)
+    {
+        var taken = 0;
+        for (var round = 0; round < 100; round++)
+        {
+            foreach (var frame in frames)
+            {
+                if (queue.TryEnqueue(frame, isEvent: frame != Comment, maxEvents: 10, maxBytes: 1 << 20)
+                    && queue.TryDequeue(out var bytes, out _)
+                    && bytes.Length == frame.Length)
+                {
+                    taken++;
+                }
+            }
+        }
+
+        return taken;
+    }
+
+    private static (string Text, bool IsEvent) Take(ref FrameQueue queue)
+    {
+        queue.TryDequeue(out var bytes, out var isEvent).ShouldBeTrue();
+        return (Encoding.ASCII.GetString(bytes.Span), isEvent);
     }
 
     private static byte[] Frame(int n) => Encoding.ASCII.GetBytes(Text(n));

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Net;
 using System.Runtime.ExceptionServices;
 using CleanSse.Infrastructure.Realtime.Connections;
 using CleanSse.Infrastructure.Realtime.Wire;
@@ -147,10 +148,7 @@ public static class EventStreamEndpoint
             return null;
         }
 
-        // From the connection feature itself: the request's connection-info wrapper would be made for this one read
-        // and kept for the stream's life. Forwarded headers, when trusted, have already set the client's address here.
-        var address = httpContext.Features.Get<IHttpConnectionFeature>()?.RemoteIpAddress?.ToString() ?? "unknown";
-        switch (hub.TryOpen(address, audience, httpContext.RequestAborted, out var connection))
+        switch (Open(httpContext, hub, audience, out var connection))
         {
             case ConnectionRefusal.None:
                 break;
@@ -187,6 +185,23 @@ public static class EventStreamEndpoint
         response.Headers["X-Accel-Buffering"] = "no";
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         return connection;
+    }
+
+    /// <summary>
+    /// Opens the stream in the hub for the client's address, read from the connection feature itself: the request's
+    /// connection-info wrapper would be made for this one read and kept for the stream's life. Forwarded headers, when
+    /// trusted, have already set the client's address there. The address is formatted on the stack, not with
+    /// <see cref="IPAddress.ToString"/>, which would keep its string in the address for as long as the connection lasts.
+    /// </summary>
+    private static ConnectionRefusal Open(HttpContext httpContext, SseConnectionHub hub, StreamAudience audience, out SseConnection? connection)
+    {
+        // The longest IPv6 text with a scope id fits.
+        Span<char> text = stackalloc char[64];
+        var address = httpContext.Features.Get<IHttpConnectionFeature>()?.RemoteIpAddress;
+        ReadOnlySpan<char> remoteAddress = address is null ? "unknown"
+            : address.TryFormat(text, out var written) ? text[..written]
+            : address.ToString();
+        return hub.TryOpen(remoteAddress, audience, httpContext.RequestAborted, out connection);
     }
 
     /// <summary>

@@ -75,7 +75,11 @@ internal sealed partial class SseConnectionHub
     /// Opens a stream of <paramref name="audience"/> for <paramref name="remoteAddress"/> unless a limit or shutdown
     /// forbids it.
     /// </summary>
-    public ConnectionRefusal TryOpen(string remoteAddress, StreamAudience audience, CancellationToken requestAborted, out SseConnection? connection)
+    /// <remarks>
+    /// The address is copied into a string only for its first stream: the others from it share that one, so a client
+    /// (or a proxy) with many streams does not keep a copy of its address per stream.
+    /// </remarks>
+    public ConnectionRefusal TryOpen(ReadOnlySpan<char> remoteAddress, StreamAudience audience, CancellationToken requestAborted, out SseConnection? connection)
     {
         connection = null;
         lock (_admission)
@@ -91,15 +95,20 @@ internal sealed partial class SseConnectionHub
                 return ConnectionRefusal.ServerFull;
             }
 
-            var fromAddress = _perAddress.GetValueOrDefault(remoteAddress);
+            if (!_perAddress.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(remoteAddress, out var address, out var fromAddress))
+            {
+                (address, fromAddress) = (null, 0);
+            }
+
             if (fromAddress >= _options.MaxConnectionsPerAddress)
             {
                 _metrics.ConnectionRefused("per-address");
                 return ConnectionRefusal.TooManyFromAddress;
             }
 
-            _perAddress[remoteAddress] = fromAddress + 1;
-            connection = new SseConnection(Interlocked.Increment(ref _nextId), remoteAddress, audience, this, requestAborted);
+            address ??= remoteAddress.ToString();
+            _perAddress[address] = fromAddress + 1;
+            connection = new SseConnection(Interlocked.Increment(ref _nextId), address, audience, this, requestAborted);
             Index(connection);
             Volatile.Write(ref _count, _count + 1);
         }

@@ -119,6 +119,24 @@ public sealed class SseConnectionHubTests
     }
 
     [Fact]
+    public void Streams_from_one_address_share_one_copy_of_it_and_the_last_one_out_lets_it_go()
+    {
+        var hub = CreateHub(new RealtimeOptions { MaxConnectionsPerAddress = 10 });
+        var first = Open(hub, new string("192.0.2.1".AsSpan()));
+        var second = Open(hub, new string("192.0.2.1".AsSpan()));
+        var other = Open(hub, "192.0.2.2");
+
+        second.RemoteAddress.ShouldBeSameAs(first.RemoteAddress);
+        other.RemoteAddress.ShouldBe("192.0.2.2");
+
+        hub.Remove(first);
+        hub.Remove(second);
+        var later = Open(hub, new string("192.0.2.1".AsSpan()));
+        later.RemoteAddress.ShouldBe("192.0.2.1");
+        later.RemoteAddress.ShouldNotBeSameAs(first.RemoteAddress);
+    }
+
+    [Fact]
     public void Removing_a_stream_twice_releases_its_address_once()
     {
         var hub = CreateHub(new RealtimeOptions { MaxConnectionsPerAddress = 2 });

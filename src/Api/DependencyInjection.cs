@@ -132,6 +132,12 @@ public static class DependencyInjection
     /// <summary><c>true</c> records traces without an OTLP endpoint, for an exporter the host adds itself.</summary>
     public const string TracingEnabledKey = "Tracing:Enabled";
 
+    /// <summary><c>true</c> exports Kestrel's connection meter too (connections open, queued, rejected, their duration).</summary>
+    public const string KestrelMetricsKey = "Metrics:Kestrel";
+
+    private const string HostingMeterName = "Microsoft.AspNetCore.Hosting";
+    private const string KestrelMeterName = "Microsoft.AspNetCore.Server.Kestrel";
+
     /// <summary><c>json</c> for JSON console lines.</summary>
     public const string ConsoleFormatKey = "Serilog:Console:Format";
 
@@ -218,8 +224,13 @@ public static class DependencyInjection
             new LoggerFilterOptions { MinLevel = LogLevel.Trace })));
 
         var telemetry = services.AddOpenTelemetry();
+        // Kestrel keeps a list of tags in every connection while anything listens to its meter, about 150 bytes for
+        // each idle stream; the streams are counted by the realtime meter, so the connection meter is opt-in.
+        string[] meters = builder.Configuration.GetValue<bool>(KestrelMetricsKey)
+            ? [RealtimeMetrics.MeterName, DatabaseWriterMetrics.MeterName, HostingMeterName, KestrelMeterName]
+            : [RealtimeMetrics.MeterName, DatabaseWriterMetrics.MeterName, HostingMeterName];
         telemetry.WithMetrics(metrics => metrics
-            .AddMeter(RealtimeMetrics.MeterName, DatabaseWriterMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddMeter(meters)
             .AddPrometheusExporter());
         // Spans are recorded only when they go somewhere: without an exporter every request would still build an
         // activity, its tags and its links for nobody. The standard variable switches the OTLP exporter on (the

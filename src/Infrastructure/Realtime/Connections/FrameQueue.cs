@@ -2,8 +2,9 @@ namespace CleanSse.Infrastructure.Realtime.Connections;
 
 /// <summary>
 /// One stream's bounded queue of encoded frames, a ring buffer held inline in its connection (no object of its own
-/// per stream, and no array until it holds two frames at once). Producers that must never wait (live events, heartbeats) are refused past the bounds; the replay, which
-/// goes at the client's pace, is given a signal to wait on until the writer has made room.
+/// per stream, and no array until it holds two frames at once). Producers that must never wait (live events,
+/// heartbeats) are refused past the bounds; the replay, which goes at the client's pace, is given a signal to wait on
+/// until the writer has made room.
 /// </summary>
 /// <remarks>Not synchronised: its connection calls it under the connection's lock, except for <see cref="HasQueued"/>.</remarks>
 internal struct FrameQueue

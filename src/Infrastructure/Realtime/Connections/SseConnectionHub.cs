@@ -95,10 +95,8 @@ internal sealed partial class SseConnectionHub
                 return ConnectionRefusal.ServerFull;
             }
 
-            if (!_perAddress.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(remoteAddress, out var address, out var fromAddress))
-            {
-                (address, fromAddress) = (null, 0);
-            }
+            // An address with no open stream is not found, and leaves both at their defaults: no string yet, no stream.
+            _ = _perAddress.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(remoteAddress, out var address, out var fromAddress);
 
             if (fromAddress >= _options.MaxConnectionsPerAddress)
             {
